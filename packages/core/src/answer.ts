@@ -1,0 +1,247 @@
+// The one HTTP-agnostic answer: every adapter and the sidecar turn a request into (status, headers, body) here.
+// Answers are pure functions of a snapshot, cached per snapshot, so a probe request does no I/O and runs no check.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { statusFor, worst } from './state.js';
+import type { CheckSnapshot, HealthStatus, ProbeKind, Snapshot } from './types.js';
+import { PROBE_KINDS } from './types.js';
+
+/** An HTTP answer, ready for any server to send. */
+export interface Answer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** What an adapter passes in: the raw request line pieces. */
+export interface ProbeRequest {
+  readonly method?: string;
+  /** The path with its query string, as received (`/readyz?verbose&exclude=db`). */
+  readonly url: string;
+  readonly accept?: string | undefined;
+  readonly authorization?: string | undefined;
+}
+
+export interface AnswerOptions {
+  /**
+   * Who may see reasons (`?verbose`, JSON details, failing checks): `true` everyone, `false`
+   * no one, `{ token }` only requests with `Authorization: Bearer <token>`. Others get the bare status.
+   * @default true
+   */
+  readonly details?: boolean | { readonly token: string };
+}
+
+/** The URL segment of each probe kind, and `healthz` for all of them together. */
+export const PROBE_PATHS: Readonly<Record<ProbeKind | 'all', string>> = {
+  startup: 'startupz',
+  liveness: 'livez',
+  readiness: 'readyz',
+  all: 'healthz',
+};
+
+const KIND_BY_SEGMENT = new Map<string, ProbeKind | 'all'>(
+  Object.entries(PROBE_PATHS).map(([kind, segment]) => [segment, kind as ProbeKind | 'all']),
+);
+
+const TEXT = 'text/plain; charset=utf-8';
+const COMMON = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } as const;
+const HTTP_STATUS: Record<HealthStatus, number> = { pass: 200, warn: 200, fail: 503 };
+
+interface ParsedRequest {
+  readonly kind: ProbeKind | 'all';
+  readonly check: string | undefined;
+  readonly verbose: boolean;
+  readonly json: 'health+json' | 'json' | false;
+  readonly exclude: readonly string[];
+}
+
+/** Whether `url` is one of the probe paths (`/readyz`, `/livez/db`, …), for adapters that route by prefix. */
+export function isProbePath(url: string): boolean {
+  const path = pathOf(url);
+  const second = path.indexOf('/', 1);
+  return KIND_BY_SEGMENT.has(path.slice(1, second === -1 ? undefined : second));
+}
+
+/** Answers a probe request from a snapshot, or `undefined` when the path is not a probe path. */
+export function answer(snapshot: Snapshot, request: ProbeRequest, options: AnswerOptions = {}): Answer | undefined {
+  const parsed = parse(request.url, request.accept);
+  if (!parsed) return undefined;
+  if (request.method !== undefined && request.method !== 'GET' && request.method !== 'HEAD') {
+    return { status: 405, headers: { ...COMMON, 'content-type': TEXT, allow: 'GET, HEAD' }, body: 'method not allowed\n' };
+  }
+  const details = detailsAllowed(options.details ?? true, request.authorization);
+  const key = `${details ? 'd' : 'p'}|${request.url}|${parsed.json}`;
+  const cache = cacheOf(snapshot);
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const rendered = render(snapshot, parsed, details);
+  if (cache.size < 256) cache.set(key, rendered);
+  return rendered;
+}
+
+const caches = new WeakMap<Snapshot, Map<string, Answer>>();
+
+function cacheOf(snapshot: Snapshot): Map<string, Answer> {
+  let cache = caches.get(snapshot);
+  if (!cache) {
+    cache = new Map();
+    caches.set(snapshot, cache);
+  }
+  return cache;
+}
+
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+function parse(url: string, accept: string | undefined): ParsedRequest | undefined {
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
+  const segments = path.split('/');
+  if (segments[0] !== '' || segments.length > 3) return undefined;
+  const kind = KIND_BY_SEGMENT.get(segments[1] ?? '');
+  if (!kind) return undefined;
+  let check: string | undefined;
+  if (segments.length === 3) {
+    check = safeDecode(segments[2] ?? '');
+    if (!check) return undefined;
+  }
+  const params = query === -1 ? undefined : new URLSearchParams(url.slice(query + 1));
+  const format = params?.get('format');
+  let json: ParsedRequest['json'] = false;
+  if (format === 'json' || accept?.includes('application/health+json')) json = 'health+json';
+  else if (accept?.includes('application/json')) json = 'json';
+  return {
+    kind,
+    check,
+    verbose: params?.has('verbose') ?? false,
+    json,
+    exclude: params?.getAll('exclude').flatMap((value) => value.split(',')) ?? [],
+  };
+}
+
+function safeDecode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+// ATTENTION: constant time in the token's content; hashing first makes the lengths equal.
+function detailsAllowed(details: NonNullable<AnswerOptions['details']>, authorization: string | undefined): boolean {
+  if (typeof details === 'boolean') return details;
+  const match = authorization?.match(/^Bearer\s+(.+)$/i);
+  const given = createHash('sha256').update(match?.[1]?.trim() ?? '').digest();
+  const expected = createHash('sha256').update(details.token).digest();
+  return timingSafeEqual(given, expected) && match !== null && match !== undefined;
+}
+
+function render(snapshot: Snapshot, request: ParsedRequest, details: boolean): Answer {
+  const segment = PROBE_PATHS[request.kind];
+  if (request.check !== undefined) {
+    const check = snapshot.byName.get(request.check);
+    if (!check || (request.kind !== 'all' && !check.probes.includes(request.kind))) {
+      const message = `check ${JSON.stringify(request.check)} is not part of ${segment}\n`;
+      return { status: 404, headers: { ...COMMON, 'content-type': TEXT }, body: message };
+    }
+    return renderChecks(segment, [check], checkStatus(check, request.kind), undefined, request, details, []);
+  }
+  const excluded = new Set(request.exclude);
+  const members = snapshot.checks.filter((check) => request.kind === 'all' || check.probes.includes(request.kind));
+  const included = members.filter((check) => !excluded.has(check.name));
+  let status: HealthStatus = 'pass';
+  for (const check of included) status = worst(status, checkStatus(check, request.kind));
+  // Readiness waits for startup, whatever its own checks say (kubelet: probes start once the container started).
+  const starting = (request.kind === 'readiness' || request.kind === 'all') && snapshot.probes.startup.status === 'fail';
+  if (starting) status = 'fail';
+  const unmatched = request.exclude.filter((name) => !members.some((check) => check.name === name));
+  return renderChecks(segment, members, status, starting ? 'starting' : undefined, request, details, unmatched, excluded);
+}
+
+function checkStatus(check: CheckSnapshot, kind: ProbeKind | 'all'): HealthStatus {
+  if (kind !== 'all') return statusFor(check, kind);
+  let status: HealthStatus = 'pass';
+  for (const probe of PROBE_KINDS) if (check.probes.includes(probe)) status = worst(status, statusFor(check, probe));
+  return status;
+}
+
+function renderChecks(
+  segment: string,
+  checks: readonly CheckSnapshot[],
+  status: HealthStatus,
+  reason: string | undefined,
+  request: ParsedRequest,
+  details: boolean,
+  unmatched: readonly string[],
+  excluded: ReadonlySet<string> = new Set(),
+): Answer {
+  const code = HTTP_STATUS[status];
+  if (request.json) {
+    const type = request.json === 'json' ? 'application/json' : 'application/health+json';
+    const body = details
+      ? healthJson(checks, status, reason, request.kind, excluded)
+      : JSON.stringify({ status });
+    return { status: code, headers: { ...COMMON, 'content-type': type }, body };
+  }
+  const single = request.check !== undefined;
+  const showLines = details && (request.verbose || status === 'fail');
+  if (!showLines) {
+    const body = status === 'fail' ? (single ? 'failed\n' : `${segment} check failed\n`) : 'ok';
+    return { status: code, headers: { ...COMMON, 'content-type': TEXT }, body };
+  }
+  const lines = checks.map((check) =>
+    excluded.has(check.name) ? `[+]${check.name} excluded: ok` : line(check, checkStatus(check, request.kind), request.kind),
+  );
+  if (unmatched.length > 0) {
+    lines.push(`warn: some health checks cannot be excluded: no matches for ${unmatched.map((n) => JSON.stringify(n)).join(',')}`);
+  }
+  const verdict = status === 'fail' ? 'failed' : 'passed';
+  lines.push(reason ? `${segment} check ${verdict}: ${reason}` : `${segment} check ${verdict}`);
+  return { status: code, headers: { ...COMMON, 'content-type': TEXT }, body: `${lines.join('\n')}\n` };
+}
+
+function line(check: CheckSnapshot, status: HealthStatus, kind: ProbeKind | 'all'): string {
+  if (status === 'pass') return `[+]${check.name} ok`;
+  const mark = status === 'warn' ? '[~]' : '[-]';
+  const word = status === 'warn' ? 'warn' : 'failed';
+  return `${mark}${check.name} ${word}: ${reasonOf(check, kind)}`;
+}
+
+function reasonOf(check: CheckSnapshot, kind: ProbeKind | 'all'): string {
+  if (check.output) return check.output;
+  if (check.lastRunAt === undefined) return kind === 'startup' ? 'not started yet' : 'no result yet';
+  return 'below its success threshold';
+}
+
+function healthJson(
+  checks: readonly CheckSnapshot[],
+  status: HealthStatus,
+  reason: string | undefined,
+  kind: ProbeKind | 'all',
+  excluded: ReadonlySet<string>,
+): string {
+  const entries: Record<string, unknown[]> = {};
+  for (const check of checks) {
+    if (excluded.has(check.name)) continue;
+    const own = checkStatus(check, kind);
+    entries[check.name] = [
+      {
+        status: own,
+        componentType: check.componentType,
+        ...(check.lastRunAt !== undefined && { time: new Date(check.lastRunAt).toISOString() }),
+        ...(own !== 'pass' && { output: reasonOf(check, kind) }),
+        ...(check.observedValue !== undefined && { observedValue: check.observedValue }),
+        ...(check.observedUnit !== undefined && { observedUnit: check.observedUnit }),
+        consecutiveSuccesses: check.consecutiveSuccesses,
+        consecutiveFailures: check.consecutiveFailures,
+        ...(check.lastDurationMs !== undefined && { durationMs: round(check.lastDurationMs) }),
+      },
+    ];
+  }
+  return JSON.stringify({ status, ...(reason !== undefined && { output: reason }), checks: entries });
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

@@ -1,0 +1,18 @@
+// The `manual` kind: never scheduled; its result is pushed with engine.report() (markStarted, a not-ready switch).
+import { CheckUnknownError } from '../errors.js';
+import type { Prober } from '../types.js';
+
+export const MANUAL_KIND = 'manual';
+
+/** A check whose result the application reports itself; it never goes stale. */
+export function manual(options: { componentType?: string } = {}): Prober {
+  return {
+    kind: MANUAL_KIND,
+    target: 'manual',
+    identity: MANUAL_KIND,
+    componentType: options.componentType ?? 'component',
+    run() {
+      return Promise.reject(new CheckUnknownError('a manual check is reported, never run'));
+    },
+  };
+}

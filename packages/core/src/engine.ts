@@ -1,0 +1,401 @@
+// The engine: one worker per check runs it in the background; probe answers only ever read snapshots.
+import { EventEmitter } from 'node:events';
+import { MANUAL_KIND } from './checks/manual.js';
+import { resolveChecks, sameDefinition } from './definition.js';
+import { InvalidCheckError, UnknownCheckError } from './errors.js';
+import { redact } from './redact.js';
+import { type RunEnd, runProber } from './run.js';
+import { applyResult, INITIAL_THRESHOLD_STATE, probeStates, type ThresholdState } from './state.js';
+import type {
+  ChangeEvent,
+  CheckCondition,
+  CheckSnapshot,
+  CheckSpec,
+  Outcome,
+  ProbeKind,
+  ResolvedCheck,
+  RunRecord,
+  Snapshot,
+} from './types.js';
+import { PROBE_KINDS } from './types.js';
+
+export interface EngineOptions {
+  /** The checks to run; more can be set later with `setChecks()`. */
+  readonly checks?: readonly CheckSpec[];
+  /**
+   * At most this many runs at once across all checks; others wait their turn.
+   * @default 32
+   */
+  readonly maxConcurrentRuns?: number;
+  /** Values (tokens, passwords) to blank out of every reason, besides each prober's own. */
+  readonly secrets?: readonly string[];
+  /**
+   * The source of the first run's jitter, in [0, 1).
+   * @default Math.random
+   */
+  readonly random?: () => number;
+}
+
+/** A run the engine threw away because the prober could not decide. */
+export interface DiscardedRun {
+  readonly check: string;
+  readonly error: Error;
+}
+
+export interface EngineEvents {
+  change: [ChangeEvent];
+  run: [RunRecord];
+  discarded: [DiscardedRun];
+  removed: [string];
+}
+
+interface Worker {
+  readonly check: ResolvedCheck;
+  /** Beyond this long without a finished run, the result is stale. */
+  readonly staleAfterMs: number;
+  readonly runsForever: boolean;
+  state: ThresholdState;
+  view: CheckSnapshot;
+  /** Monotonic ms of the last finished run, or of when the first run was due. */
+  evidenceAt: number | undefined;
+  nextDueAt: number;
+  timer: NodeJS.Timeout | undefined;
+  running: boolean;
+  cancel: AbortController;
+  /** The condition last announced by a `change` event (`stale` included). */
+  announced: CheckCondition | 'stale';
+}
+
+const SWEEP_MS = 1000;
+
+/** Runs checks on their schedules and keeps their kubelet-style state. Owns no server, reads no environment. */
+export class Engine extends EventEmitter<EngineEvents> {
+  #workers = new Map<string, Worker>();
+  #started = false;
+  #slots: number;
+  #waiting: (() => void)[] = [];
+  #inFlight = new Set<Promise<RunEnd>>();
+  #secrets: readonly string[];
+  #random: () => number;
+  #sweep: NodeJS.Timeout | undefined;
+  #snapshot: Snapshot | undefined;
+  #validUntil = 0;
+  #version = 0;
+  #announcedProbes: Record<ProbeKind, Snapshot['probes'][ProbeKind]> | undefined;
+
+  constructor(options: EngineOptions = {}) {
+    super();
+    const max = options.maxConcurrentRuns ?? 32;
+    if (!Number.isInteger(max) || max < 1) {
+      throw new InvalidCheckError('maxConcurrentRuns', 'must be an integer of at least 1', max);
+    }
+    this.#slots = max;
+    this.#secrets = options.secrets ?? [];
+    this.#random = options.random ?? Math.random;
+    this.setChecks(options.checks ?? []);
+  }
+
+  /** The resolved checks, in declaration order. */
+  get checks(): readonly ResolvedCheck[] {
+    return [...this.#workers.values()].map((worker) => worker.check);
+  }
+
+  get started(): boolean {
+    return this.#started;
+  }
+
+  /** Starts every check's schedule. Idempotent. */
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    for (const worker of this.#workers.values()) this.#schedule(worker, true);
+    this.#sweep = setInterval(() => this.snapshot(), SWEEP_MS).unref();
+  }
+
+  /** Stops every schedule, aborts runs in flight and waits (at most 2 s) for their probers to let go. */
+  async stop(): Promise<void> {
+    if (!this.#started) return;
+    this.#started = false;
+    clearInterval(this.#sweep);
+    for (const worker of this.#workers.values()) this.#halt(worker);
+    await settleWithin([...this.#inFlight], 2000);
+  }
+
+  /**
+   * Replaces the checks. A check whose definition did not change keeps its state and its place
+   * in the schedule; all specs are validated first, so an invalid list changes nothing.
+   */
+  setChecks(specs: readonly CheckSpec[]): { added: string[]; removed: string[]; kept: string[] } {
+    const resolved = resolveChecks(specs);
+    const next = new Map<string, Worker>();
+    const summary = { added: [] as string[], removed: [] as string[], kept: [] as string[] };
+    for (const check of resolved) {
+      const old = this.#workers.get(check.name);
+      if (old && sameDefinition(old.check, check)) {
+        next.set(check.name, old);
+        summary.kept.push(check.name);
+      } else {
+        const worker = this.#createWorker(check);
+        next.set(check.name, worker);
+        summary.added.push(check.name);
+      }
+    }
+    for (const [name, old] of this.#workers) {
+      if (next.get(name) === old) continue;
+      this.#halt(old);
+      if (!next.has(name)) {
+        summary.removed.push(name);
+        this.emit('removed', name);
+      }
+    }
+    this.#workers = next;
+    if (this.#started) {
+      for (const worker of next.values()) if (worker.timer === undefined && !worker.running) this.#schedule(worker, true);
+    }
+    this.#invalidate();
+    return summary;
+  }
+
+  /** Reports the result of a `manual()` check: applied at once, no threshold. */
+  report(name: string, outcome: boolean | Outcome): void {
+    const worker = this.#workers.get(name);
+    if (!worker) throw new UnknownCheckError(name, 'is not defined');
+    if (worker.check.prober.kind !== MANUAL_KIND) throw new UnknownCheckError(name, 'is not a manual() check');
+    const result: Outcome = typeof outcome === 'boolean' ? { ok: outcome } : outcome;
+    const state = applyResult(worker.state, result.ok, { successThreshold: 1, failureThreshold: 1 });
+    this.#record(worker, state, result, { result: result.ok ? 'success' : 'failure', durationMs: 0 });
+  }
+
+  /** The latest state of every check; cheap to call on every request (rebuilt only when something changed). */
+  snapshot(): Snapshot {
+    const now = performance.now();
+    if (this.#snapshot && now < this.#validUntil) return this.#snapshot;
+    let validUntil = Number.POSITIVE_INFINITY;
+    const checks: CheckSnapshot[] = [];
+    for (const worker of this.#workers.values()) {
+      const staleAt = this.#staleAt(worker);
+      const stale = staleAt <= now;
+      if (!stale) validUntil = Math.min(validUntil, staleAt);
+      checks.push(stale ? staleView(worker) : worker.view);
+    }
+    const snapshot: Snapshot = Object.freeze({
+      version: ++this.#version,
+      takenAt: Date.now(),
+      checks: Object.freeze(checks),
+      byName: new Map(checks.map((check) => [check.name, check])),
+      probes: Object.freeze(probeStates(checks)),
+    });
+    this.#snapshot = snapshot;
+    this.#validUntil = validUntil;
+    this.#announce(snapshot);
+    return snapshot;
+  }
+
+  #createWorker(check: ResolvedCheck): Worker {
+    const view: CheckSnapshot = Object.freeze({
+      name: check.name,
+      kind: check.prober.kind,
+      target: check.prober.target,
+      probes: check.probes,
+      critical: check.critical,
+      componentType: check.componentType,
+      condition: 'unknown',
+      startupLatched: false,
+      stale: false,
+      consecutiveSuccesses: 0,
+      consecutiveFailures: 0,
+    });
+    return {
+      check,
+      staleAfterMs: (check.periodSeconds * check.failureThreshold + check.timeoutSeconds) * 1000,
+      runsForever: check.probes.some((probe) => probe !== 'startup'),
+      state: INITIAL_THRESHOLD_STATE,
+      view,
+      evidenceAt: undefined,
+      nextDueAt: 0,
+      timer: undefined,
+      running: false,
+      cancel: new AbortController(),
+      announced: 'unknown',
+    };
+  }
+
+  // Monotonic time at which the worker's evidence expires; never for manual or latched startup-only checks.
+  #staleAt(worker: Worker): number {
+    if (worker.evidenceAt === undefined || !this.#started || worker.check.prober.kind === MANUAL_KIND) {
+      return Number.POSITIVE_INFINITY;
+    }
+    if (!worker.runsForever && worker.state.startupLatched) return Number.POSITIVE_INFINITY;
+    return worker.evidenceAt + worker.staleAfterMs;
+  }
+
+  #schedule(worker: Worker, first: boolean): void {
+    if (worker.check.prober.kind === MANUAL_KIND) return;
+    const periodMs = worker.check.periodSeconds * 1000;
+    const now = performance.now();
+    if (first) {
+      // A small jitter spreads checks that start together; at most one period, at most 1 s.
+      const jitter = this.#random() * Math.min(periodMs, 1000);
+      worker.nextDueAt = now + worker.check.initialDelaySeconds * 1000 + jitter;
+      worker.evidenceAt = worker.nextDueAt;
+    } else {
+      // Fixed rate, like the kubelet's ticker: ticks missed while a run was late are skipped, not queued.
+      do worker.nextDueAt += periodMs;
+      while (worker.nextDueAt <= now);
+    }
+    worker.timer = setTimeout(() => this.#tick(worker), Math.max(0, worker.nextDueAt - now)).unref();
+  }
+
+  #tick(worker: Worker): void {
+    worker.timer = undefined;
+    if (!this.#started || this.#workers.get(worker.check.name) !== worker) return;
+    const dueAt = worker.nextDueAt;
+    this.#schedule(worker, false);
+    if (worker.running) return; // ATTENTION: runs of one check never overlap
+    worker.running = true;
+    void this.#run(worker, dueAt);
+  }
+
+  async #run(worker: Worker, dueAt: number): Promise<void> {
+    // #halt replaces the controller: this run answers to the one it started under.
+    const cancel = worker.cancel.signal;
+    try {
+      await this.#acquire();
+      if (cancel.aborted) return;
+      const startedAt = performance.now();
+      const running = runProber(worker.check.prober, worker.check.timeoutSeconds * 1000, cancel);
+      this.#inFlight.add(running);
+      const end = await running.finally(() => this.#inFlight.delete(running));
+      if (end.result === 'cancelled' || cancel.aborted) return;
+      if (end.result === 'unknown') {
+        this.emit('discarded', { check: worker.check.name, error: end.error });
+        return;
+      }
+      const state = applyResult(worker.state, end.outcome.ok, worker.check);
+      this.#record(worker, state, end.outcome, { result: end.result, durationMs: end.durationMs, lateMs: startedAt - dueAt });
+      if (state.startupLatched && !worker.runsForever) this.#halt(worker);
+    } finally {
+      this.#release();
+      worker.running = false;
+    }
+  }
+
+  #record(
+    worker: Worker,
+    state: ThresholdState,
+    outcome: Outcome,
+    run: { result: RunRecord['result']; durationMs: number; lateMs?: number },
+  ): void {
+    const finishedAt = Date.now();
+    const output = outcome.output === undefined ? undefined : this.#redact(worker, outcome.output);
+    const warning = outcome.warning === undefined ? undefined : this.#redact(worker, outcome.warning);
+    const lastSuccessAt = outcome.ok ? finishedAt : worker.view.lastSuccessAt;
+    worker.state = state;
+    worker.evidenceAt = performance.now();
+    worker.view = Object.freeze({
+      ...worker.view,
+      condition: state.condition,
+      startupLatched: state.startupLatched,
+      consecutiveSuccesses: state.consecutiveSuccesses,
+      consecutiveFailures: state.consecutiveFailures,
+      output,
+      warning,
+      observedValue: outcome.observedValue,
+      observedUnit: outcome.observedUnit,
+      lastRunAt: finishedAt,
+      lastDurationMs: run.durationMs,
+      lastResult: run.result,
+      lastSuccessAt,
+    });
+    this.emit('run', {
+      check: worker.check.name,
+      result: run.result,
+      durationMs: run.durationMs,
+      finishedAt,
+      lateMs: run.lateMs ?? 0,
+      ...(output !== undefined && { output }),
+    });
+    const effective = state.condition;
+    if (effective !== worker.announced) this.#invalidate();
+    else this.#snapshot = undefined;
+  }
+
+  #redact(worker: Worker, text: string): string {
+    const own = worker.check.prober.secrets;
+    return redact(text, own ? [...this.#secrets, ...own] : this.#secrets);
+  }
+
+  // Rebuilds the snapshot now, so that change events fire as soon as a state changes.
+  #invalidate(): void {
+    this.#snapshot = undefined;
+    this.snapshot();
+  }
+
+  #announce(snapshot: Snapshot): void {
+    for (const check of snapshot.checks) {
+      const worker = this.#workers.get(check.name);
+      if (!worker) continue;
+      const now = check.stale ? 'stale' : check.condition;
+      if (now === worker.announced) continue;
+      const from = worker.announced;
+      worker.announced = now;
+      this.emit('change', {
+        type: 'check',
+        check: check.name,
+        from,
+        to: now,
+        ...(check.output !== undefined && { output: check.output }),
+      });
+    }
+    const previous = this.#announcedProbes;
+    this.#announcedProbes = snapshot.probes;
+    if (!previous) return;
+    for (const probe of PROBE_KINDS) {
+      const before = previous[probe];
+      const after = snapshot.probes[probe];
+      if (before.status === after.status) continue;
+      this.emit('change', {
+        type: 'probe',
+        probe,
+        from: before.status,
+        to: after.status,
+        ...(after.reason !== undefined && { reason: after.reason }),
+      });
+    }
+  }
+
+  #halt(worker: Worker): void {
+    clearTimeout(worker.timer);
+    worker.timer = undefined;
+    worker.cancel.abort();
+    worker.cancel = new AbortController();
+  }
+
+  #acquire(): Promise<void> {
+    if (this.#slots > 0) {
+      this.#slots--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  #release(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#slots++;
+  }
+}
+
+function staleView(worker: Worker): CheckSnapshot {
+  const seconds = Math.round(worker.staleAfterMs / 100) / 10;
+  return Object.freeze({ ...worker.view, stale: true, output: `stale: no run finished in the last ${seconds}s` });
+}
+
+async function settleWithin(promises: readonly Promise<unknown>[], ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms).unref();
+  });
+  await Promise.race([Promise.allSettled(promises), limit]);
+  clearTimeout(timer);
+}

@@ -1,0 +1,14 @@
+// @probekit/core: the engine shared by the SDK and the sidecar.
+export { type Answer, type AnswerOptions, answer, isProbePath, PROBE_PATHS, type ProbeRequest } from './answer.js';
+export * from './checks/index.js';
+export { fn } from './checks/function.js';
+export { MANUAL_KIND, manual } from './checks/manual.js';
+export { CHECK_DEFAULTS, CHECK_NAME, resolveCheck, resolveChecks, sameDefinition } from './definition.js';
+export { type DiscardedRun, Engine, type EngineEvents, type EngineOptions } from './engine.js';
+export * from './errors.js';
+export { METRIC_NAMES, registerMetrics } from './metrics.js';
+export { cap, MAX_REASON_LENGTH, redact } from './redact.js';
+export { type RunEnd, runProber } from './run.js';
+export { aggregate, applyResult, passesFor, statusFor, type ThresholdState } from './state.js';
+export * from './types.js';
+export { VERSION } from './version.js';

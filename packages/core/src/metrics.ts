@@ -1,0 +1,95 @@
+// The contract's Prometheus metrics, on the caller's registry (never the global one). Labels: check, probe, result only.
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Engine } from './engine.js';
+import { passesFor } from './state.js';
+import { PROBE_KINDS } from './types.js';
+import { VERSION } from './version.js';
+
+/** Check-run durations, in seconds: probes answer in ms, time out in seconds. */
+const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** The contract's metric names. */
+export const METRIC_NAMES = [
+  'probekit_check_up',
+  'probekit_check_duration_seconds',
+  'probekit_check_runs_total',
+  'probekit_check_last_success_timestamp_seconds',
+  'probekit_probe_up',
+  'probekit_build_info',
+] as const;
+
+/** Registers probekit's metrics for `engine` on `registry`; returns a function that unregisters them. */
+export function registerMetrics(registry: Registry, engine: Engine): () => void {
+  const registers = [registry];
+  new Gauge({
+    name: 'probekit_check_up',
+    help: 'Whether the check is passing (1) or failing (0), thresholds and staleness applied.',
+    labelNames: ['check'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const check of engine.snapshot().checks) {
+        const passing = check.probes.every((probe) => passesFor(check, probe));
+        this.set({ check: check.name }, passing ? 1 : 0);
+      }
+    },
+  });
+  new Gauge({
+    name: 'probekit_check_last_success_timestamp_seconds',
+    help: 'Unix time of the check’s last successful run.',
+    labelNames: ['check'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const check of engine.snapshot().checks) {
+        if (check.lastSuccessAt !== undefined) this.set({ check: check.name }, check.lastSuccessAt / 1000);
+      }
+    },
+  });
+  new Gauge({
+    name: 'probekit_probe_up',
+    help: 'Whether the probe kind answers 200 (1) or 503 (0).',
+    labelNames: ['probe'] as const,
+    registers,
+    collect() {
+      const probes = engine.snapshot().probes;
+      for (const probe of PROBE_KINDS) this.set({ probe }, probes[probe].status === 'fail' ? 0 : 1);
+    },
+  });
+  const duration = new Histogram({
+    name: 'probekit_check_duration_seconds',
+    help: 'How long check runs took, in seconds.',
+    labelNames: ['check'] as const,
+    buckets: DURATION_BUCKETS,
+    registers,
+  });
+  const runs = new Counter({
+    name: 'probekit_check_runs_total',
+    help: 'Check runs by result: success, failure or timeout.',
+    labelNames: ['check', 'result'] as const,
+    registers,
+  });
+  const build = new Gauge({
+    name: 'probekit_build_info',
+    help: 'probekit’s version; always 1.',
+    labelNames: ['version'] as const,
+    registers,
+  });
+  build.set({ version: VERSION }, 1);
+
+  const onRun = (run: { check: string; result: string; durationMs: number }) => {
+    duration.observe({ check: run.check }, run.durationMs / 1000);
+    runs.inc({ check: run.check, result: run.result });
+  };
+  const onRemoved = (check: string) => {
+    duration.remove({ check });
+    for (const result of ['success', 'failure', 'timeout']) runs.remove({ check, result });
+  };
+  engine.on('run', onRun);
+  engine.on('removed', onRemoved);
+  return () => {
+    engine.off('run', onRun);
+    engine.off('removed', onRemoved);
+    for (const name of METRIC_NAMES) registry.removeSingleMetric(name);
+  };
+}

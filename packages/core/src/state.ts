@@ -1,0 +1,90 @@
+// Thresholds and aggregation as pure functions, tested with tables of result sequences (like the kubelet's worker.go).
+import type { CheckCondition, CheckSnapshot, HealthStatus, ProbeKind, ProbeSnapshot } from './types.js';
+
+/** The threshold counter of one check. */
+export interface ThresholdState {
+  readonly condition: CheckCondition;
+  readonly consecutiveSuccesses: number;
+  readonly consecutiveFailures: number;
+  /** Startup passed once; it stays passed for the life of the process. */
+  readonly startupLatched: boolean;
+}
+
+export const INITIAL_THRESHOLD_STATE: ThresholdState = Object.freeze({
+  condition: 'unknown',
+  consecutiveSuccesses: 0,
+  consecutiveFailures: 0,
+  startupLatched: false,
+});
+
+/**
+ * Counts one result. The condition changes only once a run of identical results reaches its
+ * threshold; below it the previous condition (initially `unknown`) is kept.
+ */
+export function applyResult(
+  state: ThresholdState,
+  ok: boolean,
+  thresholds: { readonly successThreshold: number; readonly failureThreshold: number },
+): ThresholdState {
+  const consecutiveSuccesses = ok ? state.consecutiveSuccesses + 1 : 0;
+  const consecutiveFailures = ok ? 0 : state.consecutiveFailures + 1;
+  let condition = state.condition;
+  if (ok && consecutiveSuccesses >= thresholds.successThreshold) condition = 'passing';
+  if (!ok && consecutiveFailures >= thresholds.failureThreshold) condition = 'failing';
+  return {
+    condition,
+    consecutiveSuccesses,
+    consecutiveFailures,
+    startupLatched: state.startupLatched || condition === 'passing',
+  };
+}
+
+/**
+ * Whether a check passes as seen by one probe kind: before its first threshold, readiness and
+ * startup read `unknown` as failing and liveness as passing; a latched startup ignores everything after.
+ */
+export function passesFor(check: Pick<CheckSnapshot, 'condition' | 'stale' | 'startupLatched'>, probe: ProbeKind): boolean {
+  if (probe === 'startup' && check.startupLatched) return true;
+  if (check.stale) return false;
+  if (check.condition === 'unknown') return probe === 'liveness';
+  return check.condition === 'passing';
+}
+
+/** A check's status within one probe kind: a failing non-critical check is `warn`. */
+export function statusFor(check: CheckSnapshot, probe: ProbeKind): HealthStatus {
+  if (passesFor(check, probe)) return 'pass';
+  return check.critical ? 'fail' : 'warn';
+}
+
+/** The worst of two statuses. */
+export function worst(a: HealthStatus, b: HealthStatus): HealthStatus {
+  if (a === 'fail' || b === 'fail') return 'fail';
+  return a === 'warn' || b === 'warn' ? 'warn' : 'pass';
+}
+
+/** Aggregates the checks of one probe kind, skipping excluded names; a kind with no checks passes. */
+export function aggregate(
+  checks: readonly CheckSnapshot[],
+  probe: ProbeKind,
+  excluded?: ReadonlySet<string>,
+): HealthStatus {
+  let status: HealthStatus = 'pass';
+  for (const check of checks) {
+    if (!check.probes.includes(probe) || excluded?.has(check.name)) continue;
+    status = worst(status, statusFor(check, probe));
+    if (status === 'fail') break;
+  }
+  return status;
+}
+
+/** The three probe kinds; readiness fails with `starting` until startup has passed. */
+export function probeStates(checks: readonly CheckSnapshot[]): Record<ProbeKind, ProbeSnapshot> {
+  const startup = aggregate(checks, 'startup');
+  const liveness = aggregate(checks, 'liveness');
+  const readiness = aggregate(checks, 'readiness');
+  return {
+    startup: { status: startup },
+    liveness: { status: liveness },
+    readiness: startup === 'fail' ? { status: 'fail', reason: 'starting' } : { status: readiness },
+  };
+}
