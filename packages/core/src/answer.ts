@@ -62,11 +62,19 @@ export function isProbePath(url: string): boolean {
 }
 
 /** Answers a probe request from a snapshot, or `undefined` when the path is not a probe path. */
-export function answer(snapshot: Snapshot, request: ProbeRequest, options: AnswerOptions = {}): Answer | undefined {
+export function answer(
+  snapshot: Snapshot,
+  request: ProbeRequest,
+  options: AnswerOptions = {},
+): Answer | undefined {
   const parsed = parse(request.url, request.accept);
   if (!parsed) return undefined;
   if (request.method !== undefined && request.method !== 'GET' && request.method !== 'HEAD') {
-    return { status: 405, headers: { ...COMMON, 'content-type': TEXT, allow: 'GET, HEAD' }, body: 'method not allowed\n' };
+    return {
+      status: 405,
+      headers: { ...COMMON, 'content-type': TEXT, allow: 'GET, HEAD' },
+      body: 'method not allowed\n',
+    };
   }
   const details = detailsAllowed(options.details ?? true, request.authorization);
   const key = `${details ? 'd' : 'p'}|${request.url}|${parsed.json}`;
@@ -129,10 +137,15 @@ function safeDecode(segment: string): string | undefined {
 }
 
 // ATTENTION: constant time in the token's content; hashing first makes the lengths equal.
-function detailsAllowed(details: NonNullable<AnswerOptions['details']>, authorization: string | undefined): boolean {
+function detailsAllowed(
+  details: NonNullable<AnswerOptions['details']>,
+  authorization: string | undefined,
+): boolean {
   if (typeof details === 'boolean') return details;
   const match = authorization?.match(/^Bearer\s+(.+)$/i);
-  const given = createHash('sha256').update(match?.[1]?.trim() ?? '').digest();
+  const given = createHash('sha256')
+    .update(match?.[1]?.trim() ?? '')
+    .digest();
   const expected = createHash('sha256').update(details.token).digest();
   return timingSafeEqual(given, expected) && match !== null && match !== undefined;
 }
@@ -148,21 +161,34 @@ function render(snapshot: Snapshot, request: ParsedRequest, details: boolean): A
     return renderChecks(segment, [check], checkStatus(check, request.kind), undefined, request, details, []);
   }
   const excluded = new Set(request.exclude);
-  const members = snapshot.checks.filter((check) => request.kind === 'all' || check.probes.includes(request.kind));
+  const members = snapshot.checks.filter(
+    (check) => request.kind === 'all' || check.probes.includes(request.kind),
+  );
   const included = members.filter((check) => !excluded.has(check.name));
   let status: HealthStatus = 'pass';
   for (const check of included) status = worst(status, checkStatus(check, request.kind));
   // Readiness waits for startup, whatever its own checks say (kubelet: probes start once the container started).
-  const starting = (request.kind === 'readiness' || request.kind === 'all') && snapshot.probes.startup.status === 'fail';
+  const starting =
+    (request.kind === 'readiness' || request.kind === 'all') && snapshot.probes.startup.status === 'fail';
   if (starting) status = 'fail';
   const unmatched = request.exclude.filter((name) => !members.some((check) => check.name === name));
-  return renderChecks(segment, members, status, starting ? 'starting' : undefined, request, details, unmatched, excluded);
+  return renderChecks(
+    segment,
+    members,
+    status,
+    starting ? 'starting' : undefined,
+    request,
+    details,
+    unmatched,
+    excluded,
+  );
 }
 
 function checkStatus(check: CheckSnapshot, kind: ProbeKind | 'all'): HealthStatus {
   if (kind !== 'all') return statusFor(check, kind);
   let status: HealthStatus = 'pass';
-  for (const probe of PROBE_KINDS) if (check.probes.includes(probe)) status = worst(status, statusFor(check, probe));
+  for (const probe of PROBE_KINDS)
+    if (check.probes.includes(probe)) status = worst(status, statusFor(check, probe));
   return status;
 }
 
@@ -191,10 +217,14 @@ function renderChecks(
     return { status: code, headers: { ...COMMON, 'content-type': TEXT }, body };
   }
   const lines = checks.map((check) =>
-    excluded.has(check.name) ? `[+]${check.name} excluded: ok` : line(check, checkStatus(check, request.kind), request.kind),
+    excluded.has(check.name)
+      ? `[+]${check.name} excluded: ok`
+      : line(check, checkStatus(check, request.kind), request.kind),
   );
   if (unmatched.length > 0) {
-    lines.push(`warn: some health checks cannot be excluded: no matches for ${unmatched.map((n) => JSON.stringify(n)).join(',')}`);
+    lines.push(
+      `warn: some health checks cannot be excluded: no matches for ${unmatched.map((n) => JSON.stringify(n)).join(',')}`,
+    );
   }
   const verdict = status === 'fail' ? 'failed' : 'passed';
   lines.push(reason ? `${segment} check ${verdict}: ${reason}` : `${segment} check ${verdict}`);

@@ -1,7 +1,7 @@
 // Check definitions: defaults declared once, every field validated next to its meaning, then frozen.
 import { fn } from './checks/function.js';
 import { DuplicateCheckError, InvalidCheckError } from './errors.js';
-import { PROBE_KINDS, type CheckSpec, type ProbeKind, type Prober, type ResolvedCheck } from './types.js';
+import { type CheckSpec, PROBE_KINDS, type ProbeKind, type Prober, type ResolvedCheck } from './types.js';
 
 /** The kubelet's defaults (pkg/apis/core/v1/defaults.go), plus ours. */
 export const CHECK_DEFAULTS = Object.freeze({
@@ -32,13 +32,22 @@ export function resolveCheck(spec: CheckSpec, path = 'check'): ResolvedCheck {
   }
   const at = (field: string) => `${path}.${field}`;
   const probes = resolveProbes(spec.probes, at('probes'));
-  const successThreshold = integer(spec.successThreshold, CHECK_DEFAULTS.successThreshold, at('successThreshold'));
+  const successThreshold = integer(
+    spec.successThreshold,
+    CHECK_DEFAULTS.successThreshold,
+    at('successThreshold'),
+  );
   if (successThreshold !== 1 && (probes.includes('liveness') || probes.includes('startup'))) {
-    throw new InvalidCheckError(at('successThreshold'), 'must be 1 for liveness and startup checks', successThreshold);
+    throw new InvalidCheckError(
+      at('successThreshold'),
+      'must be 1 for liveness and startup checks',
+      successThreshold,
+    );
   }
   const prober = resolveProber(spec.check, at('check'));
   const critical = spec.critical ?? CHECK_DEFAULTS.critical;
-  if (typeof critical !== 'boolean') throw new InvalidCheckError(at('critical'), 'must be a boolean', critical);
+  if (typeof critical !== 'boolean')
+    throw new InvalidCheckError(at('critical'), 'must be a boolean', critical);
   const componentType = spec.componentType ?? prober.componentType ?? 'component';
   if (typeof componentType !== 'string') {
     throw new InvalidCheckError(at('componentType'), 'must be a string', componentType);
@@ -46,7 +55,12 @@ export function resolveCheck(spec: CheckSpec, path = 'check'): ResolvedCheck {
   return Object.freeze({
     name,
     prober,
-    initialDelaySeconds: seconds(spec.initialDelaySeconds, CHECK_DEFAULTS.initialDelaySeconds, at('initialDelaySeconds'), 0),
+    initialDelaySeconds: seconds(
+      spec.initialDelaySeconds,
+      CHECK_DEFAULTS.initialDelaySeconds,
+      at('initialDelaySeconds'),
+      0,
+    ),
     periodSeconds: seconds(spec.periodSeconds, CHECK_DEFAULTS.periodSeconds, at('periodSeconds')),
     timeoutSeconds: seconds(spec.timeoutSeconds, CHECK_DEFAULTS.timeoutSeconds, at('timeoutSeconds')),
     successThreshold,
@@ -94,10 +108,19 @@ function sameIdentity(a: unknown, b: unknown): boolean {
 
 function resolveProber(check: CheckSpec['check'], path: string): Prober {
   if (typeof check === 'function') return fn(check);
-  if (typeof check === 'object' && check !== null && typeof check.run === 'function' && typeof check.kind === 'string') {
+  if (
+    typeof check === 'object' &&
+    check !== null &&
+    typeof check.run === 'function' &&
+    typeof check.kind === 'string'
+  ) {
     return check;
   }
-  throw new InvalidCheckError(path, 'must be a function or a prober (httpGet(), tcpSocket(), exec(), grpc(), …)', check);
+  throw new InvalidCheckError(
+    path,
+    'must be a function or a prober (httpGet(), tcpSocket(), exec(), grpc(), …)',
+    check,
+  );
 }
 
 function resolveProbes(probes: unknown, path: string): readonly ProbeKind[] {

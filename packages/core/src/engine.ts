@@ -150,7 +150,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
     this.#workers = next;
     if (this.#started) {
-      for (const worker of next.values()) if (worker.timer === undefined && !worker.running) this.#schedule(worker, true);
+      for (const worker of next.values())
+        if (worker.timer === undefined && !worker.running) this.#schedule(worker, true);
     }
     this.#invalidate();
     return summary;
@@ -160,7 +161,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   report(name: string, outcome: boolean | Outcome): void {
     const worker = this.#workers.get(name);
     if (!worker) throw new UnknownCheckError(name, 'is not defined');
-    if (worker.check.prober.kind !== MANUAL_KIND) throw new UnknownCheckError(name, 'is not a manual() check');
+    if (worker.check.prober.kind !== MANUAL_KIND)
+      throw new UnknownCheckError(name, 'is not a manual() check');
     const result: Outcome = typeof outcome === 'boolean' ? { ok: outcome } : outcome;
     const state = applyResult(worker.state, result.ok, { successThreshold: 1, failureThreshold: 1 });
     this.#record(worker, state, result, { result: result.ok ? 'success' : 'failure', durationMs: 0 });
@@ -272,7 +274,11 @@ export class Engine extends EventEmitter<EngineEvents> {
         return;
       }
       const state = applyResult(worker.state, end.outcome.ok, worker.check);
-      this.#record(worker, state, end.outcome, { result: end.result, durationMs: end.durationMs, lateMs: startedAt - dueAt });
+      this.#record(worker, state, end.outcome, {
+        result: end.result,
+        durationMs: end.durationMs,
+        lateMs: startedAt - dueAt,
+      });
       if (state.startupLatched && !worker.runsForever) this.#halt(worker);
     } finally {
       this.#release();
@@ -388,7 +394,11 @@ export class Engine extends EventEmitter<EngineEvents> {
 
 function staleView(worker: Worker): CheckSnapshot {
   const seconds = Math.round(worker.staleAfterMs / 100) / 10;
-  return Object.freeze({ ...worker.view, stale: true, output: `stale: no run finished in the last ${seconds}s` });
+  return Object.freeze({
+    ...worker.view,
+    stale: true,
+    output: `stale: no run finished in the last ${seconds}s`,
+  });
 }
 
 async function settleWithin(promises: readonly Promise<unknown>[], ms: number): Promise<void> {

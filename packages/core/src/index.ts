@@ -1,7 +1,14 @@
 // @probekit/core: the engine shared by the SDK and the sidecar.
-export { type Answer, type AnswerOptions, answer, isProbePath, PROBE_PATHS, type ProbeRequest } from './answer.js';
-export * from './checks/index.js';
+export {
+  type Answer,
+  type AnswerOptions,
+  answer,
+  isProbePath,
+  PROBE_PATHS,
+  type ProbeRequest,
+} from './answer.js';
 export { fn } from './checks/function.js';
+export * from './checks/index.js';
 export { MANUAL_KIND, manual } from './checks/manual.js';
 export { CHECK_DEFAULTS, CHECK_NAME, resolveCheck, resolveChecks, sameDefinition } from './definition.js';
 export { type DiscardedRun, Engine, type EngineEvents, type EngineOptions } from './engine.js';

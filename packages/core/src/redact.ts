@@ -8,7 +8,8 @@ const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi;
 // key=value pairs that are usually secrets (query strings, connection strings)
 const SECRET_PARAMS = /\b(password|passwd|pwd|token|secret|api[_-]?key|access[_-]?key|auth)=([^&\s;]+)/gi;
 // Authorization: Bearer abc / Cookie: a=b
-const SECRET_HEADERS = /\b(authorization|proxy-authorization|cookie|set-cookie|x-api-key)(\s*[:=]\s*)[^\r\n,;]+/gi;
+const SECRET_HEADERS =
+  /\b(authorization|proxy-authorization|cookie|set-cookie|x-api-key)(\s*[:=]\s*)[^\r\n,;]+/gi;
 
 /** Redacts userinfo in URLs, secret-looking parameters and header values, then caps the text. */
 export function redact(text: string, secrets: readonly string[] = []): string {
@@ -24,7 +25,6 @@ export function redact(text: string, secrets: readonly string[] = []): string {
 
 /** Caps text at MAX_REASON_LENGTH characters, marking the cut; control characters become spaces. */
 export function cap(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: replacing them is the point
   const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
   return flat.length > MAX_REASON_LENGTH ? `${flat.slice(0, MAX_REASON_LENGTH - 1)}…` : flat;
 }

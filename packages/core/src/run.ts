@@ -38,7 +38,11 @@ export async function runProber(prober: Prober, timeoutMs: number, cancel?: Abor
   try {
     const settled = await Promise.race([running, deadline]);
     if (settled === TIMED_OUT) {
-      return { result: 'timeout', outcome: { ok: false, output: `timeout: no answer within ${seconds(timeoutMs)}` }, durationMs: elapsed() };
+      return {
+        result: 'timeout',
+        outcome: { ok: false, output: `timeout: no answer within ${seconds(timeoutMs)}` },
+        durationMs: elapsed(),
+      };
     }
     if (settled === 'cancelled') return { result: 'cancelled', durationMs: elapsed() };
     return { result: settled.ok ? 'success' : 'failure', outcome: settled, durationMs: elapsed() };
@@ -61,7 +65,8 @@ async function invoke(prober: Prober, signal: AbortSignal): Promise<Outcome> {
 }
 
 function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : error.name;
+  if (error instanceof Error)
+    return error.message ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : error.name;
   return `threw ${typeof error === 'string' ? error : typeof error}`;
 }
 

@@ -43,7 +43,10 @@ export function applyResult(
  * Whether a check passes as seen by one probe kind: before its first threshold, readiness and
  * startup read `unknown` as failing and liveness as passing; a latched startup ignores everything after.
  */
-export function passesFor(check: Pick<CheckSnapshot, 'condition' | 'stale' | 'startupLatched'>, probe: ProbeKind): boolean {
+export function passesFor(
+  check: Pick<CheckSnapshot, 'condition' | 'stale' | 'startupLatched'>,
+  probe: ProbeKind,
+): boolean {
   if (probe === 'startup' && check.startupLatched) return true;
   if (check.stale) return false;
   if (check.condition === 'unknown') return probe === 'liveness';

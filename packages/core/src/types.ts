@@ -39,9 +39,14 @@ export interface Prober {
 }
 
 /** A function check: resolve (optionally with an observed value) to pass; throw or reject to fail. */
-export type CheckFunction = (
-  signal: AbortSignal,
-) => Promise<undefined | { observedValue?: unknown; observedUnit?: string }> | undefined | void;
+// biome-ignore lint/suspicious/noConfusingVoidType: `async () => { await ping() }` returns Promise<void>
+export type CheckFunction = (signal: AbortSignal) => Promise<void | CheckValue> | void | CheckValue;
+
+/** What a function check may resolve with. */
+export interface CheckValue {
+  readonly observedValue?: unknown;
+  readonly observedUnit?: string;
+}
 
 /** Timing and threshold fields, as in a Kubernetes Probe. */
 export interface CheckTiming {
