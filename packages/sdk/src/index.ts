@@ -1,1 +1,23 @@
-export {};
+// @probekit/sdk: health for Node services. One import gives createHealth(), every check kind and the client checks.
+export * from '@probekit/core';
+export * from './checks/index.js';
+export { InvalidOptionError, SDK_ERROR_CODES } from './errors.js';
+export {
+  BUILTIN_CHECKS,
+  createHealth,
+  Health,
+  type HealthEvents,
+  type HealthOptions,
+  type ShutdownPhaseEvent,
+} from './health.js';
+export { jsonLogger, type Logger } from './logger.js';
+export {
+  type AttachableServer,
+  type HookPhase,
+  type NodeServer,
+  SHUTDOWN_DEFAULTS,
+  type ShutdownHook,
+  type ShutdownOptions,
+  type ShutdownPhase,
+  type ShutdownResult,
+} from './shutdown.js';

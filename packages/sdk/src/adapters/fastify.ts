@@ -1,1 +1,95 @@
-export {};
+// The fastify plugin: probe routes over health.answer(), /metrics when asked; starts on ready, stops on close.
+
+import { PROBE_PATHS } from '@probekit/core';
+import type { FastifyInstance, FastifyPluginCallback, FastifyReply, FastifyRequest, LogLevel } from 'fastify';
+import fp from 'fastify-plugin';
+import { InvalidOptionError } from '../errors.js';
+import type { Health } from '../health.js';
+import { boolean, optionsObject } from '../validate.js';
+import { metricsAnswer, metricsRegistry } from './respond.js';
+
+export interface HealthPluginOptions {
+  /** The health to serve, from `createHealth()`. */
+  readonly health: Health;
+  /** Also serve `GET /metrics` from the health's registry (needs `createHealth({ metrics: { registry } })`). @default false */
+  readonly metrics?: boolean;
+  /** Log level of the probe routes, to keep probe requests out of the request log (`'warn'`). @default the app's */
+  readonly logLevel?: LogLevel;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The health the `@probekit/sdk` plugin serves. */
+    health: Health;
+  }
+}
+
+const plugin: FastifyPluginCallback<HealthPluginOptions> = (fastify, options, done) => {
+  const { health, metrics, logLevel } = resolve(options);
+  const registry = metricsRegistry(health, metrics);
+  // Under a prefix (registered inside a prefixed context), answer() wants the path below it.
+  const prefixLength = fastify.prefix.length;
+  const routeOptions = logLevel === undefined ? {} : { logLevel };
+
+  const probe = (request: FastifyRequest, reply: FastifyReply) => {
+    const url = prefixLength === 0 ? request.url : request.url.slice(prefixLength);
+    const answer = health.answer({
+      method: request.method,
+      url,
+      accept: request.headers.accept,
+      authorization: request.headers.authorization,
+    });
+    if (!answer) return reply.callNotFound();
+    return reply.code(answer.status).headers(answer.headers).send(answer.body);
+  };
+  // Every method, so that POST /readyz gets the same 405 as through the other adapters.
+  for (const segment of Object.values(PROBE_PATHS)) {
+    fastify.all(`/${segment}`, routeOptions, probe);
+    fastify.all(`/${segment}/:check`, routeOptions, probe);
+  }
+  if (registry) {
+    fastify.all('/metrics', routeOptions, async (request, reply) => {
+      const answer = await metricsAnswer(registry, request.method);
+      return reply.code(answer.status).headers(answer.headers).send(answer.body);
+    });
+  }
+
+  fastify.decorate('health', health);
+  health.attach(fastify);
+  fastify.addHook('onReady', (hookDone) => {
+    health.start();
+    hookDone();
+  });
+  fastify.addHook('onClose', (_instance: FastifyInstance, hookDone) => {
+    health.stop().then(() => hookDone(), hookDone);
+  });
+  done();
+};
+
+function resolve(options: HealthPluginOptions): Required<Omit<HealthPluginOptions, 'logLevel'>> & {
+  logLevel: LogLevel | undefined;
+} {
+  const o = optionsObject('options', options, ['health', 'metrics', 'logLevel']);
+  const health = o['health'] as Health | undefined;
+  // Duck-typed: an app with two copies of the SDK would make instanceof lie.
+  if (typeof health?.answer !== 'function' || typeof health.attach !== 'function') {
+    throw new InvalidOptionError('options.health', 'must be a Health from createHealth()', o['health']);
+  }
+  const logLevel = o['logLevel'];
+  if (logLevel !== undefined && typeof logLevel !== 'string') {
+    throw new InvalidOptionError('options.logLevel', 'must be a fastify log level', logLevel);
+  }
+  return {
+    health,
+    metrics: boolean('options.metrics', o['metrics'], false),
+    logLevel: logLevel as LogLevel | undefined,
+  };
+}
+
+/**
+ * The fastify plugin (fastify 5): `/livez`, `/readyz`, `/startupz`, `/healthz`, `/<kind>/:check`,
+ * and `/metrics` when asked. It decorates `fastify.health`, attaches the app for graceful
+ * shutdown, starts the health when the app is ready and stops it when the app closes.
+ */
+export const healthPlugin = fp(plugin, { name: '@probekit/sdk', fastify: '5.x' });
+export default healthPlugin;
