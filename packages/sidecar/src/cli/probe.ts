@@ -1,0 +1,74 @@
+// `probekit probe URL`: one kubelet-style HTTP probe, exit 0/1 — an exec probe for images without curl.
+import { type HttpHeader, httpGet, InvalidCheckError, type Prober, parseTarget } from '@probekit/core';
+import { parseDuration } from '../duration.js';
+import { UsageError } from '../errors.js';
+import { runOnce } from '../once.js';
+import { type Command, listFlag, stringFlag } from './command.js';
+
+export const probe: Command = {
+  name: 'probe',
+  summary: 'one kubelet-style HTTP probe (200-399 passes); exit 0 or 1',
+  help: `Usage: probekit probe URL [--timeout DURATION] [--header 'Name: value']...
+
+Sends one GET as the kubelet's HTTP prober does (same-host redirects followed, no keep-alive, no
+proxy, TLS not verified) and exits 0 if the status is 200-399, else prints the reason on stderr and
+exits 1. URL may also be tcp://host:port, grpc://host:port[/service] or exec:command args.
+
+Options:
+      --timeout D          how long the probe may take, like 1s or 500ms (default: 1s)
+  -H, --header 'N: v'      a request header, repeatable (HTTP only)
+  -h, --help               this help
+
+Example (a Docker HEALTHCHECK or an exec probe):
+  probekit probe http://127.0.0.1:8099/livez`,
+  options: {
+    timeout: { type: 'string' },
+    header: { type: 'string', short: 'H', multiple: true },
+  },
+  maxPositionals: 1,
+  async run(parsed) {
+    const target = parsed.positionals[0];
+    if (target === undefined) throw new UsageError('give the URL to probe', 'probe');
+    const timeout = stringFlag(parsed, 'timeout');
+    const timeoutMs = timeout === undefined ? 1000 : parseDuration(timeout, '--timeout', 'probe');
+    const prober = usable(() => proberFor(target, listFlag(parsed, 'header').map(header)));
+    const result = await runOnce(prober, timeoutMs);
+    if (result.ok) return 0;
+    process.stderr.write(`probe failed: ${prober.target}: ${result.reason ?? result.result}\n`);
+    return 1;
+  },
+};
+
+// A target or header core refuses is a usage error: `URL must be tcp://host:port, …`.
+function usable(build: () => Prober): Prober {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof InvalidCheckError)
+      throw new UsageError(error.message.replace(/^target:/, 'URL'), 'probe');
+    throw error;
+  }
+}
+
+function proberFor(target: string, headers: HttpHeader[]): Prober {
+  const prober = parseTarget(target);
+  if (headers.length === 0) return prober;
+  if (prober.kind !== 'httpGet') throw new UsageError('--header only applies to http(s) URLs', 'probe');
+  // parseTarget takes no headers: the URL is split again, as parseTarget does, with them added.
+  const url = new URL(target);
+  const https = url.protocol === 'https:';
+  return httpGet({
+    scheme: https ? 'HTTPS' : 'HTTP',
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: Number(url.port) || (https ? 443 : 80),
+    path: `${url.pathname}${url.search}`,
+    httpHeaders: headers,
+  });
+}
+
+function header(text: string): HttpHeader {
+  const colon = text.indexOf(':');
+  if (colon <= 0)
+    throw new UsageError(`--header must be 'Name: value', got ${JSON.stringify(text)}`, 'probe');
+  return { name: text.slice(0, colon).trim(), value: text.slice(colon + 1).trim() };
+}

@@ -1,0 +1,84 @@
+// `probekit serve`: run the checks and serve the probe endpoints until SIGTERM.
+import { constants } from 'node:os';
+import { watchConfig } from '../config/watch.js';
+import { parseDuration } from '../duration.js';
+import { UsageError } from '../errors.js';
+import { createLogger } from '../log.js';
+import { startSidecar } from '../sidecar.js';
+import { type Command, type Parsed, stringFlag } from './command.js';
+import { CONFIG_HELP, CONFIG_OPTIONS, configFromFlags } from './config-flags.js';
+
+export const serve: Command = {
+  name: 'serve',
+  summary: 'run the checks on their schedules and serve /livez /readyz /startupz /healthz /metrics',
+  help: `Usage: probekit serve [--config FILE] [--check TARGET]... [--port N] [--host HOST] [--shutdown-delay DURATION]
+
+Runs every check in the background, kubelet-style, and answers the probe endpoints from the latest
+results. The config is reloaded on SIGHUP and when the file changes. On SIGTERM or SIGINT readiness
+answers 503 at once, the server keeps answering for the shutdown delay, then closes; exit code 0.
+A second signal exits at once (130 after SIGINT, 143 after SIGTERM).
+
+Options:
+${CONFIG_HELP}
+  -p, --port N             port to listen on; 0 picks a free one (default: server.port, else 8099)
+      --host HOST          address to listen on (default: server.host, else 0.0.0.0)
+      --shutdown-delay D   how long to answer 503 after SIGTERM before closing, like 5s or 500ms
+                           (default: server.shutdownDelaySeconds, else 5s)
+  -h, --help               this help
+
+Example:
+  probekit serve --config /etc/probekit/probekit.yaml
+  probekit serve --check tcp://127.0.0.1:5432 --check http://127.0.0.1:8080/healthz --port 8099`,
+  options: {
+    ...CONFIG_OPTIONS,
+    port: { type: 'string', short: 'p' },
+    host: { type: 'string' },
+    'shutdown-delay': { type: 'string' },
+  },
+  async run(parsed) {
+    const { load, file } = configFromFlags(parsed, 'serve');
+    const overrides = serverFlags(parsed);
+    const config = await load();
+    const log = createLogger();
+    let sidecar: Awaited<ReturnType<typeof startSidecar>>;
+    try {
+      sidecar = await startSidecar({ config, load, log, overrides });
+    } catch (error) {
+      log('error', 'cannot start', { error: (error as Error).message });
+      return 1;
+    }
+    const stopWatching =
+      file === undefined ? () => {} : watchConfig(file, () => void sidecar.reload('file'), log);
+    process.on('SIGHUP', () => void sidecar.reload('SIGHUP'));
+    let stopping = false;
+    await new Promise<void>((resolve) => {
+      const onSignal = (signal: 'SIGTERM' | 'SIGINT') => {
+        if (stopping) {
+          log('warn', 'second signal: exiting now', { signal });
+          process.exit(128 + constants.signals[signal]);
+        }
+        stopping = true;
+        stopWatching();
+        void sidecar.shutdown(signal).then(resolve);
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+    });
+    return 0;
+  },
+};
+
+function serverFlags(parsed: Parsed) {
+  const port = stringFlag(parsed, 'port');
+  const delay = stringFlag(parsed, 'shutdown-delay');
+  if (port !== undefined && !/^\d{1,5}$/.test(port))
+    throw new UsageError(`--port must be an integer 0-65535, got ${JSON.stringify(port)}`, 'serve');
+  if (port !== undefined && Number(port) > 65535)
+    throw new UsageError(`--port must be an integer 0-65535, got ${port}`, 'serve');
+  return {
+    port: port === undefined ? undefined : Number(port),
+    host: stringFlag(parsed, 'host'),
+    shutdownDelaySeconds:
+      delay === undefined ? undefined : parseDuration(delay, '--shutdown-delay', 'serve') / 1000,
+  };
+}

@@ -1,0 +1,102 @@
+// `${VAR}` and `${VAR:-default}` in string values, applied after parsing so that a value can never inject structure.
+import { isScalar, parseDocument } from 'yaml';
+import type { ConfigProblem } from '../errors.js';
+import { formatPath, type Segment } from './path.js';
+
+/** `$${` is a literal `${`; `${NAME}` or `${NAME:-default}` a reference; any other `${` is an error. */
+const REFERENCE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$\{/g;
+const WHOLE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}$/;
+
+/** Variables whose names look like they hold secrets: their values are blanked from every reason and log line. */
+export const SECRET_NAME = /TOKEN|PASSWORD|PASSWD|SECRET|KEY|CREDENTIAL|AUTH/i;
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export interface SubstituteOptions {
+  /** Whether the value at `path` must stay a string (a header value, a token) even if its text reads as a number. */
+  readonly isString?: (path: readonly Segment[]) => boolean;
+}
+
+/** Substitutes references in every string of `data` (keys are left alone); returns the new data and the problems. */
+export function substitute(
+  data: unknown,
+  env: Environment,
+  options: SubstituteOptions = {},
+): { data: unknown; problems: ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
+  const walk = (value: unknown, path: Segment[]): unknown => {
+    if (typeof value === 'string')
+      return substituteString(value, env, path, problems, options.isString?.(path) ?? false);
+    if (Array.isArray(value)) return value.map((item, index) => walk(item, [...path, index]));
+    if (typeof value === 'object' && value !== null) {
+      const out: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(value)) out[key] = walk(item, [...path, key]);
+      return out;
+    }
+    return value;
+  };
+  return { data: walk(data, []), problems };
+}
+
+/** Values of the environment's secret-looking variables (4 characters or more: shorter ones would blank ordinary words). */
+export function secretValues(env: Environment): string[] {
+  return Object.entries(env)
+    .filter((entry): entry is [string, string] => SECRET_NAME.test(entry[0]) && (entry[1]?.length ?? 0) >= 4)
+    .map(([, value]) => value);
+}
+
+function substituteString(
+  text: string,
+  env: Environment,
+  path: readonly Segment[],
+  problems: ConfigProblem[],
+  keepText: boolean,
+): unknown {
+  if (!text.includes('${')) return text;
+  const whole = WHOLE.exec(text);
+  if (whole) {
+    const value = lookup(whole[1]!, whole[2], env, path, problems);
+    if (value === undefined) return text;
+    return keepText ? value : typed(value);
+  }
+  return text.replace(REFERENCE, (match, name: string | undefined, fallback: string | undefined) => {
+    if (match === '$${') return '${';
+    if (name === undefined) {
+      problems.push({
+        path: formatPath(path),
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the message is about ${ references
+        message: 'has a "${" that is not ${NAME} or ${NAME:-default} (write $${ for a literal ${)',
+      });
+      return match;
+    }
+    return lookup(name, fallback, env, path, problems) ?? match;
+  });
+}
+
+// `:-` as in the shell: the default applies when the variable is unset or empty.
+function lookup(
+  name: string,
+  fallback: string | undefined,
+  env: Environment,
+  path: readonly Segment[],
+  problems: ConfigProblem[],
+) {
+  const value = env[name];
+  if (value !== undefined && value !== '') return value;
+  if (fallback !== undefined) return fallback;
+  if (value === '') return value;
+  problems.push({
+    path: formatPath(path),
+    message: `uses \${${name}}, which is not set (give a default with \${${name}:-value})`,
+  });
+  return undefined;
+}
+
+/** The type YAML gives the text as a plain scalar (`8080` a number, `true` a boolean), never a structure. */
+function typed(text: string): unknown {
+  if (text.trim() === '') return text;
+  const doc = parseDocument(text, { schema: 'core' });
+  if (doc.errors.length > 0 || !isScalar(doc.contents) || doc.contents.type !== 'PLAIN') return text;
+  const value = doc.contents.value;
+  return typeof value === 'number' || typeof value === 'boolean' || value === null ? value : text;
+}

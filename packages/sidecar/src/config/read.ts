@@ -1,0 +1,89 @@
+// Reading a config file: YAML 1.2 (JSON is a subset) into plain data, refusing anything that is not plain data.
+import { readFile } from 'node:fs/promises';
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
+import type { ConfigProblem } from '../errors.js';
+
+/** Config files larger than this are refused unread: a probe config is a few KiB. */
+export const MAX_FILE_BYTES = 1024 * 1024;
+/** Aliases expanded at most, so that an alias bomb ("billion laughs") is refused instead of expanded. */
+export const MAX_ALIAS_COUNT = 50;
+
+const PLAIN_TAGS = new Set(
+  ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((tag) => `tag:yaml.org,2002:${tag}`),
+);
+
+/** The parsed content of a file, or the problems that stopped it being parsed. */
+export type ReadResult =
+  | { readonly data: unknown; readonly text: string }
+  | { readonly problems: ConfigProblem[] };
+
+/** Reads and parses a config file. I/O errors become a problem with the path `(file)`. */
+export async function readConfigFile(file: string): Promise<ReadResult> {
+  let buffer: Buffer;
+  try {
+    buffer = await readFile(file);
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : (error as Error).message;
+    return { problems: [{ path: '(file)', message: `cannot be read: ${reason}` }] };
+  }
+  if (buffer.length > MAX_FILE_BYTES) {
+    return { problems: [{ path: '(file)', message: `is larger than ${MAX_FILE_BYTES / 1024} KiB` }] };
+  }
+  const text = buffer.toString('utf8');
+  const parsed = parseConfigText(text);
+  return 'problems' in parsed ? parsed : { data: parsed.data, text };
+}
+
+/** Parses YAML or JSON text into plain data: mappings with string keys, lists, strings, numbers, booleans, null. */
+export function parseConfigText(text: string): { data: unknown } | { problems: ConfigProblem[] } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    schema: 'core',
+    merge: false,
+    uniqueKeys: true,
+    strict: true,
+  });
+  const at = (offset: number | undefined) => {
+    const pos = lines.linePos(offset ?? 0);
+    return `line ${pos.line}, column ${pos.col}`;
+  };
+  const problems: ConfigProblem[] = [...doc.errors, ...doc.warnings].map((error) => ({
+    path: at(error.pos[0]),
+    // The library appends " at line L, column C:" and a source excerpt; the path already says where.
+    message: error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
+  }));
+  if (problems.length > 0) return { problems };
+  visit(doc, (_key, node) => {
+    if (isPair(node)) {
+      if (!isScalar(node.key) || typeof node.key.value !== 'string') {
+        problems.push({
+          path: at((node.key as Node | null)?.range?.[0]),
+          message: 'keys must be plain strings',
+        });
+      }
+      return;
+    }
+    if (
+      (isScalar(node) || isMap(node) || isSeq(node)) &&
+      node.tag !== undefined &&
+      !PLAIN_TAGS.has(node.tag)
+    ) {
+      problems.push({
+        path: at(node.range?.[0]),
+        message: `the tag ${node.tag} is not allowed: only plain data`,
+      });
+    }
+  });
+  if (problems.length > 0) return { problems };
+  try {
+    return { data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (error) {
+    const bomb = error instanceof ReferenceError && /alias/i.test(error.message);
+    const message = bomb
+      ? `expands too many aliases (more than ${MAX_ALIAS_COUNT}; an alias bomb?)`
+      : (error as Error).message;
+    return { problems: [{ path: '(file)', message }] };
+  }
+}

@@ -1,0 +1,262 @@
+// The config file's JSON Schema: the one source for validation, for editors (schema/probekit.schema.json) and for the docs.
+// `errorMessage` (an annotation editors also understand) is the message shown for any error at that node.
+import { CHECK_NAME, PROBE_KINDS } from '@probekit/core';
+
+/** The longest period or delay accepted, as in core: a day; longer is surely a unit mistake. */
+export const MAX_SECONDS = 86_400;
+/** The check name the sidecar uses for its own shutdown gate. */
+export const SHUTDOWN_CHECK = 'shutdown';
+/** The handler keys of a check: exactly one must be present. */
+export const HANDLERS = ['httpGet', 'tcpSocket', 'exec', 'grpc'] as const;
+
+export const PORT_MESSAGE = 'must be an integer 1-65535';
+const MAPPING = 'must be a mapping';
+
+const host = {
+  type: 'string',
+  minLength: 1,
+  description: 'Host name or IP address to connect to. Default: 127.0.0.1, the pod itself.',
+  errorMessage: 'must be a host name or IP address',
+};
+const port = {
+  type: 'integer',
+  minimum: 1,
+  maximum: 65535,
+  description: 'Port number. Named ports only resolve in a pod spec, so give the number.',
+  errorMessage: PORT_MESSAGE,
+};
+
+const timing = {
+  initialDelaySeconds: {
+    type: 'number',
+    minimum: 0,
+    maximum: MAX_SECONDS,
+    description: 'Seconds to wait before the first run. Default: 0.',
+    errorMessage: `must be a number of seconds from 0 up to ${MAX_SECONDS}`,
+  },
+  periodSeconds: {
+    type: 'number',
+    exclusiveMinimum: 0,
+    maximum: MAX_SECONDS,
+    description: 'Seconds between the starts of two runs; fractions allowed. Default: 10.',
+    errorMessage: `must be a positive number of seconds up to ${MAX_SECONDS}`,
+  },
+  timeoutSeconds: {
+    type: 'number',
+    exclusiveMinimum: 0,
+    maximum: MAX_SECONDS,
+    description: 'Seconds a run may take before it fails as a timeout. Default: 1.',
+    errorMessage: `must be a positive number of seconds up to ${MAX_SECONDS}`,
+  },
+  successThreshold: {
+    type: 'integer',
+    minimum: 1,
+    maximum: 1_000_000,
+    description: 'Consecutive successes to become passing; must be 1 for liveness and startup. Default: 1.',
+    errorMessage: 'must be an integer of at least 1',
+  },
+  failureThreshold: {
+    type: 'integer',
+    minimum: 1,
+    maximum: 1_000_000,
+    description: 'Consecutive failures to become failing. Default: 3.',
+    errorMessage: 'must be an integer of at least 1',
+  },
+} as const;
+
+const httpGet = {
+  type: 'object',
+  errorMessage: MAPPING,
+  description: 'A Kubernetes HTTPGetAction: success iff 200 <= status < 400.',
+  additionalProperties: false,
+  required: ['port'],
+  properties: {
+    host,
+    port,
+    path: { type: 'string', description: 'Path and query. Default: /.', errorMessage: 'must be a string' },
+    scheme: {
+      enum: ['HTTP', 'HTTPS', 'http', 'https'],
+      description: 'HTTP or HTTPS. Default: HTTP.',
+      errorMessage: 'must be HTTP or HTTPS',
+    },
+    httpHeaders: {
+      type: 'array',
+      description: 'Request headers, as in a Kubernetes probe.',
+      errorMessage: 'must be a list of { name, value }',
+      items: {
+        type: 'object',
+        errorMessage: MAPPING,
+        additionalProperties: false,
+        required: ['name', 'value'],
+        properties: {
+          name: {
+            type: 'string',
+            pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$",
+            errorMessage: 'must be an HTTP header name',
+          },
+          value: { type: 'string', errorMessage: 'must be a string' },
+        },
+      },
+    },
+    verifyTls: {
+      type: 'boolean',
+      description: 'Verify the HTTPS certificate; the kubelet never does. Default: false.',
+      errorMessage: 'must be true or false',
+    },
+  },
+};
+
+const tcpSocket = {
+  type: 'object',
+  errorMessage: MAPPING,
+  description: 'A Kubernetes TCPSocketAction: success iff a connection is established.',
+  additionalProperties: false,
+  required: ['port'],
+  properties: { host, port },
+};
+
+const exec = {
+  type: 'object',
+  errorMessage: MAPPING,
+  description: "An ExecAction, run in the sidecar's own container: success iff the command exits 0.",
+  additionalProperties: false,
+  required: ['command'],
+  properties: {
+    command: {
+      type: 'array',
+      minItems: 1,
+      items: { type: 'string', errorMessage: 'must be a string' },
+      description: 'argv; no shell unless you write [sh, -c, "…"].',
+      errorMessage: 'must be a non-empty list of strings',
+    },
+    env: {
+      type: 'object',
+      additionalProperties: { type: 'string', errorMessage: 'must be a string (quote numbers and booleans)' },
+      description: 'Variables added to the minimal environment (PATH and HOME) the command gets.',
+      errorMessage: 'must be a mapping of variable names to strings',
+    },
+    cwd: {
+      type: 'string',
+      minLength: 1,
+      description: 'Working directory.',
+      errorMessage: 'must be a non-empty path',
+    },
+  },
+};
+
+const grpc = {
+  type: 'object',
+  errorMessage: MAPPING,
+  description: 'A Kubernetes GRPCAction: grpc.health.v1.Health/Check, success iff SERVING.',
+  additionalProperties: false,
+  required: ['port'],
+  properties: {
+    host,
+    port,
+    service: {
+      type: 'string',
+      description: 'The service asked about. Default: "" (the server).',
+      errorMessage: 'must be a string',
+    },
+  },
+};
+
+const check = {
+  type: 'object',
+  errorMessage: MAPPING,
+  description: 'A Kubernetes Probe object plus name, probes and critical.',
+  additionalProperties: false,
+  required: ['name'],
+  properties: {
+    name: {
+      type: 'string',
+      pattern: CHECK_NAME.source,
+      description: 'Unique; used in paths (/readyz/<name>), logs and metric labels.',
+      errorMessage:
+        'must be 1-63 lowercase letters, digits, ".", "_" or "-", starting and ending with a letter or digit',
+    },
+    httpGet,
+    tcpSocket,
+    exec,
+    grpc,
+    ...timing,
+    probes: {
+      type: 'array',
+      minItems: 1,
+      items: { enum: [...PROBE_KINDS], errorMessage: `must be one of ${PROBE_KINDS.join(', ')}` },
+      description: 'Which probe kinds this check gates. Default: [readiness].',
+      errorMessage: `must be a non-empty list of ${PROBE_KINDS.join(', ')}`,
+    },
+    critical: {
+      type: 'boolean',
+      description: 'false: a failure makes the answer warn (still 200), never fail. Default: true.',
+      errorMessage: 'must be true or false',
+    },
+  },
+  oneOf: HANDLERS.map((handler) => ({ required: [handler] })),
+};
+
+/** The JSON Schema (draft-07) of probekit.yaml. */
+export const CONFIG_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://probekit.dev/schema/probekit.schema.json',
+  title: 'probekit sidecar config',
+  type: 'object',
+  errorMessage: 'must be a mapping with server, defaults and checks',
+  additionalProperties: false,
+  properties: {
+    $schema: { type: 'string' },
+    server: {
+      type: 'object',
+      errorMessage: MAPPING,
+      description: 'The probe server.',
+      additionalProperties: false,
+      properties: {
+        port: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 65535,
+          description: 'Port to listen on; 0 picks a free one. Default: 8099.',
+          errorMessage: 'must be an integer 0-65535',
+        },
+        host: {
+          type: 'string',
+          minLength: 1,
+          description: 'Address to listen on. Default: 0.0.0.0 (the kubelet probes the pod IP).',
+          errorMessage: 'must be a host name or IP address',
+        },
+        shutdownDelaySeconds: {
+          type: 'number',
+          minimum: 0,
+          maximum: 3600,
+          description: 'After SIGTERM, seconds to keep answering (readiness 503) before closing. Default: 5.',
+          errorMessage: 'must be a number of seconds from 0 up to 3600',
+        },
+        details: {
+          type: 'boolean',
+          description: 'Show reasons (?verbose, JSON checks, failing lines). Default: true.',
+          errorMessage: 'must be true or false',
+        },
+        detailsToken: {
+          type: 'string',
+          minLength: 16,
+          description: 'Show details only to requests with Authorization: Bearer <token>.',
+          errorMessage: 'must be a string of at least 16 characters',
+        },
+      },
+    },
+    defaults: {
+      type: 'object',
+      errorMessage: MAPPING,
+      description: 'Timing fields applied to every check that does not set them.',
+      additionalProperties: false,
+      properties: timing,
+    },
+    checks: {
+      type: 'array',
+      description: 'The checks.',
+      errorMessage: 'must be a list of checks',
+      items: check,
+    },
+  },
+} as const;

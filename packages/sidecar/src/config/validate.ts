@@ -1,0 +1,79 @@
+// Schema validation with Ajv, its errors rewritten as `checks[1].httpGet.port: must be an integer 1-65535`.
+import { Ajv, type ErrorObject } from 'ajv';
+import type { ConfigProblem } from '../errors.js';
+import { formatPath, pointerSegments, type Segment } from './path.js';
+import { CONFIG_SCHEMA, HANDLERS, PORT_MESSAGE } from './schema.js';
+
+interface SchemaNode {
+  readonly type?: string;
+  readonly properties?: Readonly<Record<string, SchemaNode>>;
+  readonly items?: SchemaNode;
+  readonly additionalProperties?: boolean | SchemaNode;
+  readonly errorMessage?: string;
+}
+
+// strictRequired off: a check's oneOf branches name handler keys declared one level up, which is fine.
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false });
+ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });
+const validator = ajv.compile(CONFIG_SCHEMA);
+
+/** Every schema problem of `data`, one per path and message, in document order. */
+export function schemaProblems(data: unknown): ConfigProblem[] {
+  if (validator(data)) return [];
+  const seen = new Set<string>();
+  const problems: ConfigProblem[] = [];
+  for (const error of validator.errors ?? []) {
+    const problem = describe(error, data);
+    if (!problem) continue;
+    const key = `${problem.path}\n${problem.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push(problem);
+  }
+  return problems;
+}
+
+/** Whether the schema wants a string at `path`: such a value keeps its text when a variable is substituted. */
+export function isStringAt(path: readonly Segment[]): boolean {
+  let node: SchemaNode | undefined = CONFIG_SCHEMA as SchemaNode;
+  for (const segment of path) {
+    if (!node) return false;
+    if (typeof segment === 'number') node = node.items;
+    else
+      node =
+        node.properties?.[segment] ??
+        (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
+  }
+  return node?.type === 'string';
+}
+
+function describe(error: ErrorObject, data: unknown): ConfigProblem | undefined {
+  // A check's oneOf branches only say which handler key is missing; the oneOf error itself says it better.
+  if (error.schemaPath.includes('/oneOf/')) return undefined;
+  const at = pointerSegments(error.instancePath, data);
+  const schema = error.parentSchema as SchemaNode | undefined;
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const known = Object.keys(schema?.properties ?? {}).filter((key) => key !== '$schema');
+      const key = String(error.params['additionalProperty']);
+      return { path: formatPath([...at, key]), message: `is not a known key (known: ${known.join(', ')})` };
+    }
+    case 'required':
+      return { path: formatPath([...at, String(error.params['missingProperty'])]), message: 'is required' };
+    case 'oneOf': {
+      const present = HANDLERS.filter((handler) => Object.hasOwn(error.data as object, handler));
+      const expected = `${HANDLERS.slice(0, -1).join(', ')} or ${HANDLERS.at(-1)}`;
+      const message =
+        present.length === 0
+          ? `must have one of ${expected}`
+          : `must have only one of ${expected}, not ${present.join(' and ')}`;
+      return { path: formatPath(at), message };
+    }
+  }
+  if (schema?.errorMessage === PORT_MESSAGE && typeof error.data === 'string') {
+    // Kubernetes resolves a named port from the container spec; a sidecar has no such spec to read.
+    const message = `${PORT_MESSAGE}: ${JSON.stringify(error.data)} is a named port, which only a pod spec can resolve; give the number`;
+    return { path: formatPath(at), message };
+  }
+  return { path: formatPath(at), message: schema?.errorMessage ?? error.message ?? error.keyword };
+}

@@ -1,0 +1,149 @@
+// The running sidecar: engine, probe server, reload and the shutdown sequence (not-ready first, then drain).
+import { type AnswerOptions, type ChangeEvent, Engine, manual, redact } from '@probekit/core';
+import type { FastifyInstance } from 'fastify';
+import type { SidecarConfig } from './config/load.js';
+import { SHUTDOWN_CHECK } from './config/schema.js';
+import { ConfigError } from './errors.js';
+import type { Logger } from './log.js';
+import { createRegistry } from './metrics.js';
+import { createProbeServer } from './server.js';
+
+/** Flags that win over the file, on start and on every reload. */
+export interface Overrides {
+  readonly port?: number | undefined;
+  readonly host?: string | undefined;
+  readonly shutdownDelaySeconds?: number | undefined;
+}
+
+export interface SidecarOptions {
+  readonly config: SidecarConfig;
+  /** Loads the config again, for reload(); throws ConfigError when the new config is invalid. */
+  readonly load: () => Promise<SidecarConfig>;
+  readonly log: Logger;
+  readonly overrides?: Overrides;
+}
+
+/** What a reload or a shutdown was caused by, for the log. */
+export type Trigger = 'SIGHUP' | 'file' | 'SIGTERM' | 'SIGINT' | (string & {});
+
+export interface Sidecar {
+  readonly engine: Engine;
+  readonly server: FastifyInstance;
+  /** `http://host:port` as listening. */
+  readonly url: string;
+  /** Re-reads the config; a valid one replaces the checks (unchanged ones keep their state), an invalid one is logged and ignored. */
+  reload(trigger: Trigger): Promise<void>;
+  /** Fails readiness at once, keeps answering for the shutdown delay, then closes the server and stops the engine. */
+  shutdown(trigger: Trigger): Promise<void>;
+}
+
+/** Starts the engine and the probe server; resolves once listening. */
+export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
+  const { log, load, overrides = {} } = options;
+  let config = options.config;
+  let shuttingDown: Promise<void> | undefined;
+  let reloading: Promise<void> = Promise.resolve();
+  const secrets = config.secrets;
+
+  const engine = new Engine({ checks: config.checks, secrets });
+  engine.on('change', (event) => logChange(log, event));
+  engine.on('discarded', ({ check, error }) => {
+    log('error', 'check run discarded', { check, error: redact(error.message, secrets) });
+  });
+  const server = createProbeServer({
+    engine,
+    registry: createRegistry(engine),
+    details: (): NonNullable<AnswerOptions['details']> => config.server.details,
+  });
+  const port = overrides.port ?? config.server.port;
+  const host = overrides.host ?? config.server.host;
+  engine.start();
+  try {
+    await server.listen({ port, host });
+  } catch (error) {
+    await engine.stop();
+    throw error;
+  }
+  const address = server.server.address();
+  const bound = typeof address === 'object' && address !== null ? address.port : port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+  log('info', 'listening', { url, source: config.source, checks: engine.checks.map((check) => check.name) });
+
+  const reloadOnce = async (trigger: Trigger) => {
+    if (shuttingDown) return;
+    let next: SidecarConfig;
+    try {
+      next = await load();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      const errors = error.problems.map((problem) => `${problem.path}: ${problem.message}`);
+      log('error', 'config reload refused; the running config stays', {
+        trigger,
+        source: error.source,
+        errors,
+      });
+      return;
+    }
+    // A touched file, or a ConfigMap update that changed another key: nothing to do.
+    if (trigger === 'file' && next.text === config.text) return;
+    if (shuttingDown) return;
+    const summary = engine.setChecks(next.checks);
+    const restart = (['port', 'host'] as const).filter(
+      (key) => overrides[key] === undefined && next.server[key] !== config.server[key],
+    );
+    config = next;
+    log('info', 'config reloaded', { trigger, ...summary });
+    if (restart.length > 0) {
+      log('warn', 'server settings changed that only apply after a restart', {
+        settings: restart.map((key) => `server.${key}`),
+      });
+    }
+  };
+
+  const drain = async (trigger: Trigger) => {
+    const delaySeconds = overrides.shutdownDelaySeconds ?? config.server.shutdownDelaySeconds;
+    // As kube-apiserver does: a `shutdown` check gates readiness, so every consumer sees 503 before the port closes.
+    engine.setChecks([...config.checks, { name: SHUTDOWN_CHECK, check: manual(), probes: ['readiness'] }]);
+    engine.report(SHUTDOWN_CHECK, { ok: false, output: 'process is shutting down' });
+    log('info', 'shutting down', { trigger, delaySeconds });
+    await new Promise((resolve) => setTimeout(resolve, delaySeconds * 1000));
+    await server.close();
+    await engine.stop();
+    log('info', 'stopped', { trigger });
+  };
+
+  return {
+    engine,
+    server,
+    url,
+    reload(trigger) {
+      // Reloads run one after another, so the last file read is the one applied.
+      reloading = reloading.then(() => reloadOnce(trigger));
+      return reloading;
+    },
+    shutdown(trigger) {
+      // Not queued behind a reload: readiness fails now; a reload finishing later sees shuttingDown and stops.
+      shuttingDown ??= drain(trigger);
+      return shuttingDown;
+    },
+  };
+}
+
+function logChange(log: Logger, event: ChangeEvent): void {
+  if (event.type === 'check') {
+    const level = event.to === 'failing' || event.to === 'stale' ? 'warn' : 'info';
+    log(level, 'check state changed', {
+      check: event.check,
+      from: event.from,
+      to: event.to,
+      ...(event.output !== undefined && { reason: event.output }),
+    });
+  } else {
+    log(event.to === 'fail' ? 'warn' : 'info', 'probe state changed', {
+      probe: event.probe,
+      from: event.from,
+      to: event.to,
+      ...(event.reason !== undefined && { reason: event.reason }),
+    });
+  }
+}
