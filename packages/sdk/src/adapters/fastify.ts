@@ -24,6 +24,8 @@ declare module 'fastify' {
   }
 }
 
+const asIs = (body: unknown) => body as string;
+
 const plugin: FastifyPluginCallback<HealthPluginOptions> = (fastify, options, done) => {
   const { health, metrics, logLevel } = resolve(options);
   const registry = metricsRegistry(health, metrics);
@@ -40,7 +42,8 @@ const plugin: FastifyPluginCallback<HealthPluginOptions> = (fastify, options, do
       authorization: request.headers.authorization,
     });
     if (!answer) return reply.callNotFound();
-    return reply.code(answer.status).headers(answer.headers).send(answer.body);
+    // The identity serializer stops fastify from appending `; charset=utf-8` to the JSON media types.
+    return reply.code(answer.status).headers(answer.headers).serializer(asIs).send(answer.body);
   };
   // Every method, so that POST /readyz gets the same 405 as through the other adapters.
   for (const segment of Object.values(PROBE_PATHS)) {

@@ -1,0 +1,234 @@
+// The shutdown sequence in-process (exit: false), against a real http.Server: order, hooks, grace, signals.
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { Agent, createServer, request as httpRequest, type Server } from 'node:http';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createHandler } from '../src/adapters/node.js';
+import {
+  createHealth,
+  type Health,
+  type HealthOptions,
+  type Logger,
+  type ShutdownOptions,
+} from '../src/index.js';
+import { portOf, request } from './request.js';
+
+interface Logged {
+  readonly level: string;
+  readonly message: string;
+  readonly fields: Record<string, unknown>;
+}
+
+function memoryLogger(): Logger & { lines: Logged[] } {
+  const lines: Logged[] = [];
+  const at = (level: string) => (fields: Record<string, unknown>, message: string) => {
+    lines.push({ level, message, fields });
+  };
+  return { lines, info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+interface App {
+  readonly health: Health;
+  readonly server: Server;
+  readonly port: number;
+  readonly logger: ReturnType<typeof memoryLogger>;
+  readonly events: string[];
+}
+
+// An app whose /slow?ms=N answers after N ms, /hang never, with probes through the node handler.
+async function app(shutdown: ShutdownOptions, extra: Partial<HealthOptions> = {}): Promise<App> {
+  const logger = memoryLogger();
+  const events: string[] = [];
+  const health = createHealth({ shutdown: { exit: false, signals: [], ...shutdown }, logger, ...extra });
+  const handle = createHandler(health);
+  const server = createServer((req, res) => {
+    if (handle(req, res) || req.url === '/hang') return;
+    const ms = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('ms') ?? 0);
+    setTimeout(() => res.end('done'), ms);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  health.attach(server);
+  health.on('shutdown', ({ phase }) => events.push(phase));
+  server.on('close', () => events.push('server closed'));
+  return { health, server, port: portOf(server), logger, events };
+}
+
+describe('shutdown sequence', () => {
+  it('fails readiness at once, keeps serving through the drain, then hooks, close, hooks, stop — in that order', async () => {
+    const a = await app({ drainDelaySeconds: 0.3 });
+    a.health.onShutdown('beforeClose', async () => {
+      a.events.push(`beforeClose hook (listening: ${a.server.listening})`);
+    });
+    a.health.onShutdown('afterClose', () => {
+      a.events.push(`afterClose hook (listening: ${a.server.listening})`);
+    });
+    assert.equal((await request(a.port, { path: '/readyz' })).status, 200);
+    assert.equal((await request(a.port, { path: '/livez' })).status, 200);
+
+    const done = a.health.shutdown('test');
+    assert.equal(a.health.shuttingDown, true);
+    // No await between the call and this answer: readiness failed synchronously.
+    const ready = a.health.answer({ url: '/readyz?verbose' });
+    assert.equal(ready?.status, 503);
+    assert.match(ready?.body ?? '', /^\[-\]shutdown failed: process is shutting down$/m);
+    assert.equal(a.health.answer({ url: '/livez' })?.status, 200, 'liveness must not fail during a drain');
+
+    // During the drain the app still serves, and tells keep-alive clients to go.
+    const during = await request(a.port, { path: '/work' });
+    assert.equal(during.status, 200);
+    assert.equal(during.headers.connection, 'close');
+    assert.equal((await request(a.port, { path: '/readyz' })).status, 503);
+
+    const result = await done;
+    assert.deepEqual(result, {
+      reason: 'test',
+      exitCode: 0,
+      forced: false,
+      durationMs: result.durationMs,
+      failures: [],
+    });
+    assert.deepEqual(a.events, [
+      'draining',
+      'beforeClose',
+      'beforeClose hook (listening: true)',
+      'closing',
+      'server closed',
+      'afterClose',
+      'afterClose hook (listening: false)',
+      'stopping',
+    ]);
+    assert.equal(a.health.engine.started, false);
+    const last = a.logger.lines.at(-1);
+    assert.equal(last?.level, 'info');
+    assert.match(last?.message ?? '', /^shutdown done in \d+ms; exit code 0$/);
+  });
+
+  it('lets in-flight requests finish and closes keep-alive connections', async () => {
+    const a = await app({ drainDelaySeconds: 0.05 });
+    const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+    try {
+      // An idle keep-alive socket, and a request still running when the server closes.
+      await keepAliveGet(agent, a.port, '/work');
+      assert.equal(agent.freeSockets[`127.0.0.1:${a.port}:`]?.length, 1);
+      const slow = keepAliveGet(agent, a.port, '/slow?ms=400');
+      await sleep(50);
+      const result = await a.health.shutdown('test');
+      const reply = await slow;
+      assert.equal(reply.status, 200);
+      assert.equal(reply.body, 'done');
+      assert.equal(result.exitCode, 0);
+      assert.equal(a.server.listening, false);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('a hook that throws or outlives its timeout is aborted, logged, and makes the exit code 1', async () => {
+    const a = await app({ drainDelaySeconds: 0, hookTimeoutSeconds: 0.1 });
+    let aborted: unknown;
+    a.health.onShutdown('beforeClose', async function stuck(signal) {
+      await once(signal, 'abort');
+      aborted = signal.reason;
+      await new Promise(() => {});
+    });
+    a.health.onShutdown('afterClose', () => {
+      throw new Error('pool already closed');
+    });
+    let ranAfter = false;
+    a.health.onShutdown('afterClose', () => {
+      ranAfter = true;
+    });
+    const result = await a.health.shutdown('test');
+    assert.equal(result.exitCode, 1);
+    assert.equal(result.forced, false);
+    assert.deepEqual(result.failures, [
+      'beforeClose hook stuck: timed out after 0.1s',
+      'afterClose hook #1: pool already closed',
+    ]);
+    assert.ok(aborted instanceof Error);
+    assert.equal(ranAfter, true, 'one failed hook does not skip the next');
+    assert.equal(a.server.listening, false);
+  });
+
+  it('the grace bounds everything: a hanging hook is cut off and connections are destroyed', async () => {
+    const a = await app({ drainDelaySeconds: 0, graceSeconds: 0.3, hookTimeoutSeconds: 60 });
+    a.health.onShutdown('beforeClose', () => new Promise(() => {}));
+    const hanging = request(a.port, { path: '/hang' }).then(
+      () => 'answered',
+      (error: NodeJS.ErrnoException) => error.code,
+    );
+    await sleep(30);
+    const result = await a.health.shutdown('test');
+    assert.equal(result.forced, true);
+    assert.equal(result.exitCode, 1);
+    assert.equal(await hanging, 'ECONNRESET');
+    const last = a.logger.lines.at(-1);
+    assert.equal(last?.level, 'error');
+    assert.match(
+      last?.message ?? '',
+      /^shutdown forced: the grace of 0.3s ran out while beforeClose; .*exit code 1$/,
+    );
+    a.server.close();
+  });
+
+  it('starts on a configured signal, and a second signal forces the end at once', async () => {
+    const a = await app({ signals: ['SIGUSR2'], drainDelaySeconds: 30, graceSeconds: 60 });
+    a.health.start();
+    const draining = once(a.health, 'shutdown');
+    process.kill(process.pid, 'SIGUSR2');
+    assert.deepEqual(await draining, [{ phase: 'draining', reason: 'SIGUSR2' }]);
+    assert.equal(a.health.answer({ url: '/readyz' })?.status, 503);
+    const result = a.health.shutdown();
+    process.kill(process.pid, 'SIGUSR2');
+    const ended = await result;
+    assert.equal(ended.forced, true);
+    assert.equal(ended.reason, 'SIGUSR2');
+    assert.match(a.logger.lines.at(-1)?.message ?? '', /a second signal \(SIGUSR2\) arrived/);
+    assert.equal(process.listenerCount('SIGUSR2'), 0, 'handlers are removed once done');
+    a.server.close();
+  });
+
+  it('warns when the app listens to the same signal, and stop() removes its handlers', async () => {
+    const mine = () => {};
+    process.on('SIGUSR2', mine);
+    try {
+      const a = await app({ signals: ['SIGUSR2'] });
+      a.health.start();
+      assert.equal(process.listenerCount('SIGUSR2'), 2);
+      assert.match(a.logger.lines[0]?.message ?? '', /another SIGUSR2 listener is installed/);
+      await a.health.stop();
+      assert.deepEqual(process.listeners('SIGUSR2'), [mine]);
+      a.server.close();
+    } finally {
+      process.off('SIGUSR2', mine);
+    }
+  });
+
+  it('warns when no server is attached, and still completes', async () => {
+    const logger = memoryLogger();
+    const health = createHealth({ shutdown: { exit: false, signals: [], drainDelaySeconds: 0 }, logger });
+    const result = await health.shutdown();
+    assert.equal(result.exitCode, 0);
+    assert.equal(result.reason, 'shutdown() was called');
+    assert.ok(
+      logger.lines.some((line) => line.level === 'warn' && /no server is attached/.test(line.message)),
+    );
+    assert.equal(await health.shutdown(), result, 'a second call gets the same result');
+  });
+});
+
+function keepAliveGet(agent: Agent, port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, agent }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
