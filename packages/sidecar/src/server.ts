@@ -1,5 +1,5 @@
 // The probe server: fastify with deliberate limits, every probe path answered by core's answer() from the engine's snapshot.
-import { type AnswerOptions, answer, type Engine, PROBE_PATHS } from '@probekit/core';
+import { type Answer, type AnswerOptions, answer, type Engine, PROBE_PATHS } from '@probekit/core';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
 
@@ -61,7 +61,7 @@ export function createProbeServer(options: ProbeServerOptions): FastifyInstance 
         .code(404)
         .headers({ ...COMMON, 'content-type': TEXT })
         .send('not found\n');
-    return reply.code(found.status).headers(found.headers).send(found.body);
+    return reply.code(found.status).headers(found.headers).send(bytesOf(found));
   };
 
   const metrics = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -83,7 +83,26 @@ export function createProbeServer(options: ProbeServerOptions): FastifyInstance 
     app.all(`/${segment}/*`, probe);
   }
   app.all('/metrics', metrics);
-  // Methods fastify does not route (PROPFIND, …) land here too: answer() turns them into 405 on probe paths.
-  app.setNotFoundHandler(probe);
+  // Methods fastify does not route (PROPFIND, …) land here too, and get their 405 like any other.
+  app.setNotFoundHandler((request, reply) =>
+    isMetricsPath(request.url) ? metrics(request, reply) : probe(request, reply),
+  );
   return app;
+}
+
+const bytes = new WeakMap<Answer, Buffer>();
+
+// A Buffer, because fastify appends `; charset=utf-8` to a string's content type: the answer is sent exactly as
+// answer() made it. Answers are cached per snapshot, so their bytes are too.
+function bytesOf(found: Answer): Buffer {
+  let body = bytes.get(found);
+  if (!body) {
+    body = Buffer.from(found.body);
+    bytes.set(found, body);
+  }
+  return body;
+}
+
+function isMetricsPath(url: string): boolean {
+  return url === '/metrics' || url.startsWith('/metrics?');
 }

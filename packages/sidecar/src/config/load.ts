@@ -11,6 +11,7 @@ import {
   type ProbeKind,
   type Prober,
   parseTarget,
+  redact,
   resolveCheck,
   tcpSocket,
 } from '@probekit/core';
@@ -119,14 +120,22 @@ export async function loadConfig(options: LoadOptions): Promise<SidecarConfig> {
   }
   const server = serverSettings(fileConfig.server, problems);
   const checks = buildChecks(fileConfig, options.targets ?? [], problems, skip);
+  const secrets = [
+    ...secretValues(env),
+    ...(typeof server.details === 'object' ? [server.details.token] : []),
+  ];
   if (problems.length > 0) {
+    // Core's messages quote the offending value, which may have come from a secret variable.
+    const shown = problems.map((problem) => ({
+      path: problem.path,
+      message: redact(problem.message, secrets),
+    }));
     throw new ConfigError(
       source,
-      problems.sort((a, b) => a.path.localeCompare(b.path, 'en', { numeric: true })),
+      shown.sort((a, b) => a.path.localeCompare(b.path, 'en', { numeric: true })),
     );
   }
-  const token = typeof server.details === 'object' ? [server.details.token] : [];
-  return { source, server, checks, secrets: [...secretValues(env), ...token], text };
+  return { source, server, checks, secrets, text };
 }
 
 /** Whether a problem lies at `path` or inside it: such a part is not built, its problem is already reported. */
@@ -198,6 +207,7 @@ function buildChecks(
       ...timing(defaults, ['readiness']),
       name: defaultCheckName(target),
       check: parseTarget(target),
+      probes: ['readiness'],
     }));
   });
   return specs;

@@ -1,0 +1,274 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are ${VAR} references on purpose
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { CHECK_DEFAULTS, type Prober } from '@probekit/core';
+import { loadConfig, SERVER_DEFAULTS } from '../../src/config/load.js';
+import { ConfigError } from '../../src/errors.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'probekit-load-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let counter = 0;
+
+function file(text: string, extension = 'yaml'): string {
+  const path = join(dir, `config-${++counter}.${extension}`);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** The problems loading `text` reports, as `path: message` lines. */
+async function problems(
+  text: string,
+  env: Record<string, string> = {},
+  targets: string[] = [],
+): Promise<string[]> {
+  const error = await loadConfig({ file: file(text), env, targets }).then(
+    () => assert.fail('expected a ConfigError'),
+    (thrown: unknown) => thrown,
+  );
+  assert.ok(error instanceof ConfigError, String(error));
+  assert.equal(error.code, 'PROBEKIT_CONFIG_INVALID');
+  return error.problems.map((problem) => `${problem.path}: ${problem.message}`);
+}
+
+const DESIGN_EXAMPLE = `
+server: { port: 8099, host: 0.0.0.0 }
+defaults: { periodSeconds: 5, timeoutSeconds: 1, failureThreshold: 3 }
+checks:
+  - name: db
+    tcpSocket: { host: postgres.default.svc, port: 5432 }
+  - name: app
+    httpGet: { path: /healthz, port: 8080, httpHeaders: [{ name: X-Probe, value: "1" }] }
+    probes: [readiness, liveness]
+  - name: ready-file
+    exec: { command: [test, -f, /var/ready] }
+    critical: false
+`;
+
+describe('loadConfig', () => {
+  it("loads DESIGN.md's example: Kubernetes Probe objects, defaults applied, host 127.0.0.1", async () => {
+    const config = await loadConfig({ file: file(DESIGN_EXAMPLE), env: {} });
+    assert.deepEqual(config.server, { port: 8099, host: '0.0.0.0', shutdownDelaySeconds: 5, details: true });
+    assert.deepEqual(
+      config.checks.map((spec) => [
+        spec.name,
+        (spec.check as Prober).target,
+        spec.periodSeconds,
+        spec.probes,
+        spec.critical,
+      ]),
+      [
+        ['db', 'tcp://postgres.default.svc:5432', 5, ['readiness'], undefined],
+        ['app', 'http://127.0.0.1:8080/healthz', 5, ['readiness', 'liveness'], undefined],
+        ['ready-file', 'exec:test -f /var/ready', 5, ['readiness'], false],
+      ],
+    );
+  });
+
+  it('reads JSON as well', async () => {
+    const config = await loadConfig({
+      file: file('{"checks": [{"name": "db", "tcpSocket": {"port": 5432}, "periodSeconds": 0.5}]}', 'json'),
+      env: {},
+    });
+    assert.equal(config.checks[0]?.periodSeconds, 0.5);
+    assert.deepEqual(config.server, SERVER_DEFAULTS);
+  });
+
+  it('applies defaults.successThreshold to readiness-only checks, where it is allowed', async () => {
+    const config = await loadConfig({
+      file: file(`
+defaults: { successThreshold: 2 }
+checks:
+  - { name: ready, tcpSocket: { port: 1 } }
+  - { name: live, tcpSocket: { port: 1 }, probes: [liveness] }
+`),
+      env: {},
+    });
+    assert.deepEqual(
+      config.checks.map((spec) => spec.successThreshold ?? CHECK_DEFAULTS.successThreshold),
+      [2, 1],
+    );
+  });
+
+  it('adds --check targets after the file, named after the target, with the file defaults', async () => {
+    const config = await loadConfig({
+      file: file('defaults: { periodSeconds: 2 }\nchecks: []\n'),
+      targets: ['tcp://127.0.0.1:5432', 'exec:true'],
+      env: {},
+    });
+    assert.deepEqual(
+      config.checks.map((spec) => [spec.name, spec.periodSeconds, spec.probes]),
+      [
+        ['tcp-127.0.0.1-5432', 2, ['readiness']],
+        ['exec-true', 2, ['readiness']],
+      ],
+    );
+    const inline = await loadConfig({ targets: ['grpc://127.0.0.1:50051/svc'], env: {} });
+    assert.equal(inline.source, '--check');
+    assert.equal(inline.checks[0]?.name, 'grpc-127.0.0.1-50051-svc');
+  });
+
+  it('turns a details token into details behind the token, and blanks it from reasons', async () => {
+    const config = await loadConfig({
+      file: file('server: { detailsToken: "${PROBE_TOKEN}" }\n'),
+      env: { PROBE_TOKEN: 'a-token-of-some-length' },
+    });
+    assert.deepEqual(config.server.details, { token: 'a-token-of-some-length' });
+    assert.ok(config.secrets.includes('a-token-of-some-length'));
+  });
+
+  describe('problems, all at once, each with its path', () => {
+    const table: [string, string, string[], Record<string, string>?][] = [
+      [
+        'an unknown key',
+        'checks:\n  - { name: a, tcpSocket: { port: 1, hots: x } }\n',
+        ['checks[0].tcpSocket.hots: is not a known key (known: host, port)'],
+      ],
+      [
+        'an unknown top-level key',
+        'chekcs: []\n',
+        ['chekcs: is not a known key (known: server, defaults, checks)'],
+      ],
+      [
+        'a wrong type',
+        'checks:\n  - { name: a, tcpSocket: { port: 1 }, critical: "no" }\n',
+        ['checks[0].critical: must be true or false'],
+      ],
+      [
+        'a port out of range',
+        'checks:\n  - { name: a, httpGet: { port: 70000 } }\n',
+        ['checks[0].httpGet.port: must be an integer 1-65535'],
+      ],
+      [
+        'a fractional threshold',
+        'checks:\n  - { name: a, tcpSocket: { port: 1 }, failureThreshold: 1.5 }\n',
+        ['checks[0].failureThreshold: must be an integer of at least 1'],
+      ],
+      [
+        'a zero period',
+        'defaults: { periodSeconds: 0 }\n',
+        ['defaults.periodSeconds: must be a positive number of seconds up to 86400'],
+      ],
+      [
+        'a named port',
+        'checks:\n  - { name: a, tcpSocket: { port: http } }\n',
+        [
+          'checks[0].tcpSocket.port: must be an integer 1-65535: "http" is a named port, which only a pod spec can resolve; give the number',
+        ],
+      ],
+      [
+        'a bad name',
+        'checks:\n  - { name: Bad_Name, tcpSocket: { port: 1 } }\n',
+        [
+          'checks[0].name: must be 1-63 lowercase letters, digits, ".", "_" or "-", starting and ending with a letter or digit',
+        ],
+      ],
+      ['a missing name', 'checks:\n  - { tcpSocket: { port: 1 } }\n', ['checks[0].name: is required']],
+      [
+        'no handler',
+        'checks:\n  - { name: a }\n',
+        ['checks[0]: must have one of httpGet, tcpSocket, exec or grpc'],
+      ],
+      [
+        'two handlers',
+        'checks:\n  - { name: a, tcpSocket: { port: 1 }, exec: { command: [test] } }\n',
+        ['checks[0]: must have only one of httpGet, tcpSocket, exec or grpc, not tcpSocket and exec'],
+      ],
+      [
+        'duplicate names',
+        'checks:\n  - { name: a, tcpSocket: { port: 1 } }\n  - { name: a, tcpSocket: { port: 2 } }\n',
+        ['checks[1].name: "a" is already the name of checks[0]'],
+      ],
+      [
+        'the reserved name',
+        'checks:\n  - { name: shutdown, tcpSocket: { port: 1 } }\n',
+        ['checks[0].name: "shutdown" is reserved for the sidecar\'s own shutdown check'],
+      ],
+      [
+        'successThreshold 2 on liveness',
+        'checks:\n  - { name: a, tcpSocket: { port: 1 }, probes: [liveness], successThreshold: 2 }\n',
+        ['checks[0].successThreshold: must be 1 for liveness and startup checks, got `2` (number)'],
+      ],
+      [
+        'an unknown probe kind',
+        'checks:\n  - { name: a, tcpSocket: { port: 1 }, probes: [readyness] }\n',
+        ['checks[0].probes[0]: must be one of startup, liveness, readiness'],
+      ],
+      [
+        'a bad host (core)',
+        'checks:\n  - { name: a, tcpSocket: { host: "a b", port: 1 } }\n',
+        ['checks[0].tcpSocket.host: must be a host name or IP address, got `"a b"` (string)'],
+      ],
+      [
+        'an unset variable',
+        'checks:\n  - { name: a, tcpSocket: { port: "${DB_PORT}" } }\n',
+        [
+          'checks[0].tcpSocket.port: uses ${DB_PORT}, which is not set (give a default with ${DB_PORT:-value})',
+        ],
+      ],
+      [
+        'a malformed reference',
+        'checks:\n  - { name: a, exec: { command: [echo, "${1}"] } }\n',
+        [
+          'checks[0].exec.command[1]: has a "${" that is not ${NAME} or ${NAME:-default} (write $${ for a literal ${)',
+        ],
+      ],
+      [
+        'details: false with a token',
+        'server: { details: false, detailsToken: "0123456789abcdefg" }\n',
+        ['server.detailsToken: cannot be combined with details: false'],
+      ],
+      [
+        'a header value that is not a string',
+        'checks:\n  - { name: a, httpGet: { port: 1, httpHeaders: [{ name: X, value: 1 }] } }\n',
+        ['checks[0].httpGet.httpHeaders[0].value: must be a string'],
+      ],
+      ['a file that is a list', '- a\n- b\n', ['(file): must be a mapping with server, defaults and checks']],
+    ];
+    for (const [what, text, expected, env] of table) {
+      it(what, async () => assert.deepEqual(await problems(text, env), expected));
+    }
+
+    it('reports problems of different checks and sections together, sorted by path', async () => {
+      const found = await problems(
+        `
+server: { port: 70000 }
+checks:
+  - { name: a, tcpSocket: { port: 0 } }
+  - { name: b, tcpSocket: { port: 1 }, probes: [startup], successThreshold: 3 }
+  - { name: a, tcpSocket: { port: 1 } }
+`,
+        {},
+        ['nope://x'],
+      );
+      assert.deepEqual(found, [
+        '--check[0]: must be tcp://host:port, http(s)://host[:port][/path], grpc://host:port[/service] or exec:command [args], got `"nope://x"` (string)',
+        'checks[0].tcpSocket.port: must be an integer 1-65535',
+        'checks[1].successThreshold: must be 1 for liveness and startup checks, got `3` (number)',
+        'server.port: must be an integer 0-65535',
+      ]);
+    });
+
+    it('never repeats a substituted secret in a message', async () => {
+      const found = await problems(
+        'checks:\n  - { name: a, tcpSocket: { host: "${DB_PASSWORD}", port: 1 } }\n',
+        {
+          DB_PASSWORD: 'hunter2 hunter2',
+        },
+      );
+      assert.equal(found.length, 1);
+      assert.ok(!found[0]?.includes('hunter2'), found[0]);
+    });
+
+    it('names a missing file', async () => {
+      const error = await loadConfig({ file: join(dir, 'missing.yaml'), env: {} }).catch(
+        (thrown: unknown) => thrown,
+      );
+      assert.ok(error instanceof ConfigError);
+      assert.deepEqual(error.problems, [{ path: '(file)', message: 'cannot be read: does not exist' }]);
+      assert.match(error.message, /^missing\.yaml is not valid \(1 problem\):\n {2}\(file\): cannot be read/);
+    });
+  });
+});

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { MAX_FILE_BYTES, parseConfigText, readConfigFile } from '../../src/config/read.js';
+
+function problemsOf(text: string): string[] {
+  const result = parseConfigText(text);
+  assert.ok('problems' in result, `expected problems, got ${JSON.stringify(result)}`);
+  return result.problems.map((problem) => `${problem.path}: ${problem.message}`);
+}
+
+describe('parseConfigText', () => {
+  it('parses YAML 1.2 core types: `yes` stays a string, 0x1F is a number', () => {
+    assert.deepEqual(parseConfigText('a: yes\nb: 0x1F\nc: ~\nd: "8080"\n'), {
+      data: { a: 'yes', b: 31, c: null, d: '8080' },
+    });
+  });
+
+  it('reports a syntax error with its line and column', () => {
+    const found = problemsOf('checks:\n  - name: a\n    tcpSocket: { port: 1\n');
+    assert.equal(found.length, 1);
+    assert.match(found[0] ?? '', /^line 4, column 1: .*end with a? ?\}$/);
+  });
+
+  it('refuses duplicate keys, in YAML and in JSON', () => {
+    assert.deepEqual(problemsOf('a: 1\na: 2\n'), ['line 2, column 1: Map keys must be unique']);
+    assert.deepEqual(problemsOf('{"a": 1, "a": 2}'), ['line 1, column 10: Map keys must be unique']);
+  });
+
+  it('refuses an alias bomb instead of expanding it', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (const [previous, name] of [
+      ['a', 'b'],
+      ['b', 'c'],
+      ['c', 'd'],
+      ['d', 'e'],
+      ['e', 'f'],
+    ]) {
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(', ')}]`);
+    }
+    assert.deepEqual(problemsOf(levels.join('\n')), [
+      '(file): expands too many aliases (more than 50; an alias bomb?)',
+    ]);
+  });
+
+  it('allows a few aliases, which are ordinary YAML', () => {
+    assert.deepEqual(parseConfigText('t: &t { periodSeconds: 1 }\nu: *t\n'), {
+      data: { t: { periodSeconds: 1 }, u: { periodSeconds: 1 } },
+    });
+  });
+
+  it('refuses anything that is not plain data: tags, complex keys, several documents', () => {
+    assert.deepEqual(problemsOf('a: !!binary aGVsbG8=\n'), [
+      'line 1, column 13: the tag tag:yaml.org,2002:binary is not allowed: only plain data',
+    ]);
+    assert.deepEqual(problemsOf('a: !custom x\n'), ['line 1, column 4: Unresolved tag: !custom']);
+    assert.deepEqual(problemsOf('? [a, b]\n: c\n'), ['line 1, column 3: keys must be plain strings']);
+    assert.deepEqual(problemsOf('a: 1\n---\nb: 2\n'), [
+      'line 2, column 1: Source contains multiple documents; please use YAML.parseAllDocuments()',
+    ]);
+  });
+});
+
+describe('readConfigFile', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'probekit-read-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses a file larger than the limit without parsing it', async () => {
+    const path = join(dir, 'big.yaml');
+    writeFileSync(path, `a: "${'x'.repeat(MAX_FILE_BYTES)}"\n`);
+    assert.deepEqual(await readConfigFile(path), {
+      problems: [{ path: '(file)', message: 'is larger than 1024 KiB' }],
+    });
+  });
+
+  it('keeps the text, to tell a real change from a touch', async () => {
+    const path = join(dir, 'ok.yaml');
+    writeFileSync(path, 'checks: []\n');
+    assert.deepEqual(await readConfigFile(path), { data: { checks: [] }, text: 'checks: []\n' });
+  });
+});
