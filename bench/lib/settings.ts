@@ -1,0 +1,64 @@
+// How long and how often each section measures: the full run (RESULTS.md) and the quick smoke run (CI, bench/out/).
+
+export interface Settings {
+  readonly quick: boolean;
+  /** Repetitions of every load measurement; the median and min–max are reported. */
+  readonly reps: number;
+  /** Throughput: seconds of warm-up per server, then seconds per measurement. */
+  readonly warmupSeconds: number;
+  readonly loadSeconds: number;
+  /** Keep-alive connections the load generator holds open. */
+  readonly connections: number;
+  readonly coldStartReps: number;
+  /** How long a server idles before its RSS is read. */
+  readonly idleMs: number;
+  /** Check cost: each worker's warm-up and measuring window, in ms. */
+  readonly costWarmupMs: number;
+  readonly costWindowMs: number;
+  /** Scale: each worker's warm-up and measuring window, in ms. */
+  readonly scaleWarmupMs: number;
+  readonly scaleWindowMs: number;
+  /** Check counts of the scale section. */
+  readonly scaleCounts: readonly number[];
+  readonly reactionReps: number;
+  /** The reaction section's check period (failureThreshold 3, timeout 1 s or the period if shorter). */
+  readonly reactionPeriodSeconds: number;
+  /** The answer() microbenchmark: ms per measurement. */
+  readonly microMs: number;
+}
+
+export const FULL: Settings = {
+  quick: false,
+  reps: 3,
+  warmupSeconds: 2,
+  loadSeconds: 5,
+  connections: 32,
+  coldStartReps: 5,
+  idleMs: 1000,
+  costWarmupMs: 2000,
+  costWindowMs: 5000,
+  scaleWarmupMs: 2500,
+  scaleWindowMs: 10_000,
+  scaleCounts: [10, 100, 1000, 5000],
+  reactionReps: 3,
+  reactionPeriodSeconds: 1,
+  microMs: 1000,
+};
+
+export const QUICK: Settings = {
+  quick: true,
+  reps: 1,
+  warmupSeconds: 0,
+  loadSeconds: 1,
+  connections: 32,
+  coldStartReps: 1,
+  idleMs: 300,
+  costWarmupMs: 600,
+  costWindowMs: 600,
+  scaleWarmupMs: 1200,
+  scaleWindowMs: 1000,
+  scaleCounts: [10, 1000],
+  reactionReps: 1,
+  reactionPeriodSeconds: 0.25,
+  microMs: 200,
+};

@@ -1,0 +1,195 @@
+// Section 1: probe endpoint throughput and p99, each candidate alone on the server core; then head-to-head pairs
+// loaded at once on that core, compared by server CPU time per request (steadier than throughput on a busy machine).
+import { ENDPOINTS, type Endpoint, type Environment } from '../candidates.js';
+import { isRunning, launch, type Running } from '../lib/launch.js';
+import { type LoadResult, load } from '../lib/loadgen.js';
+import { cpuTimes } from '../lib/proc.js';
+import { type Bar, type SectionResult, type TargetRow, table, unavailable } from '../lib/report.js';
+import type { Settings } from '../lib/settings.js';
+import { fmt, fmtSpread, ratioOf, spread } from '../lib/stats.js';
+
+interface Measured {
+  readonly endpoint: Endpoint;
+  readonly reason?: string;
+  readonly runs: LoadResult[];
+  /** Head-to-head against `endpoint.baseline`: CPU µs per request of each side, per repetition. */
+  readonly h2h: { candidateUs: number; baselineUs: number }[];
+}
+
+export async function throughput(settings: Settings, env: Environment): Promise<SectionResult> {
+  const running = new Map<string, Running>();
+  const reasons = new Map<string, string>();
+  for (const endpoint of ENDPOINTS) {
+    const id = endpoint.server.id;
+    if (running.has(id) || reasons.has(id)) continue;
+    const paths = ENDPOINTS.filter((e) => e.server.id === id).map((e) => ({
+      path: e.path,
+      ...(e.headers && { headers: e.headers }),
+    }));
+    const started = await launch(endpoint.server, env, paths);
+    if (isRunning(started)) running.set(id, started);
+    else reasons.set(id, started.reason);
+  }
+  const measured = new Map<string, Measured>(
+    ENDPOINTS.map((endpoint) => {
+      const reason = reasons.get(endpoint.server.id);
+      return [endpoint.id, { endpoint, ...(reason !== undefined && { reason }), runs: [], h2h: [] }];
+    }),
+  );
+  const live = ENDPOINTS.filter((endpoint) => running.has(endpoint.server.id));
+  const loadOf = (endpoint: Endpoint, seconds: number, connections = settings.connections) =>
+    load({
+      url: running.get(endpoint.server.id)!.url(endpoint.path),
+      seconds,
+      connections,
+      ...(endpoint.headers && { headers: endpoint.headers }),
+    });
+
+  if (settings.warmupSeconds > 0) {
+    console.log(`  warm-up: ${live.length} endpoints × ${settings.warmupSeconds} s`);
+    for (const endpoint of live) await loadOf(endpoint, settings.warmupSeconds);
+  }
+  for (let rep = 0; rep < settings.reps; rep++) {
+    // Rotate the order each round, so that no candidate always runs right after the same neighbour.
+    const order = live.map((_, i) => live[(i + rep) % live.length] as Endpoint);
+    for (const endpoint of order) {
+      const result = await loadOf(endpoint, settings.loadSeconds);
+      measured.get(endpoint.id)!.runs.push(result);
+      console.log(`  ${endpoint.id}: ${fmt(result.rps)} req/s, p99 ${result.p99Ms.toFixed(2)} ms`);
+    }
+  }
+
+  for (const endpoint of live) {
+    const baseline = live.find((e) => e.id === endpoint.baseline);
+    if (!baseline) continue;
+    for (let rep = 0; rep < settings.reps; rep++) {
+      const pair = await headToHead(endpoint, baseline);
+      measured.get(endpoint.id)!.h2h.push(pair);
+      console.log(
+        `  h2h ${endpoint.id} vs ${baseline.id}: ${pair.candidateUs.toFixed(1)} vs ${pair.baselineUs.toFixed(1)} µs/req`,
+      );
+    }
+  }
+  for (const run of running.values()) await run.process.kill();
+  return report(measured, settings);
+
+  async function headToHead(candidate: Endpoint, baseline: Endpoint) {
+    const cPid = running.get(candidate.server.id)!.process.pid;
+    const bPid = running.get(baseline.server.id)!.process.pid;
+    const c0 = cpuTimes(cPid).self;
+    const b0 = cpuTimes(bPid).self;
+    const half = Math.max(1, settings.connections >> 1);
+    const [c, b] = await Promise.all([
+      loadOf(candidate, settings.loadSeconds, half),
+      loadOf(baseline, settings.loadSeconds, half),
+    ]);
+    const candidateUs = ((cpuTimes(cPid).self - c0) * 1000) / c.requests;
+    const baselineUs = ((cpuTimes(bPid).self - b0) * 1000) / b.requests;
+    return { candidateUs, baselineUs };
+  }
+}
+
+function report(measured: Map<string, Measured>, settings: Settings): SectionResult {
+  const get = (id: string) => measured.get(id)!;
+  const rps = (id: string) => get(id).runs.map((run) => run.rps);
+  const p99 = (id: string) => get(id).runs.map((run) => run.p99Ms);
+  const h2hRatio = (id: string) => spread(get(id).h2h.map((pair) => pair.candidateUs / pair.baselineUs));
+  const rows: string[][] = [];
+  const bars: Bar[] = [];
+  let broken = false;
+  for (const m of measured.values()) {
+    const { endpoint } = m;
+    if (m.reason !== undefined) {
+      rows.push([endpoint.label, unavailable(m.reason), '', '', '', '']);
+      bars.push({ label: endpoint.label, value: Number.NaN, group: endpoint.server.group });
+      continue;
+    }
+    const bad = m.runs.reduce((sum, run) => sum + run.non2xx + run.socketErrors, 0);
+    broken ||= bad > 0;
+    const vsNode = ratioOf(rps(endpoint.id), rps('node'));
+    const vsBase = endpoint.baseline ? ratioOf(rps(endpoint.id), rps(endpoint.baseline)) : undefined;
+    const h2h = get(endpoint.id).h2h;
+    rows.push([
+      endpoint.label + (bad > 0 ? ` ⚠ ${bad} non-2xx/errors` : ''),
+      fmtSpread(spread(rps(endpoint.id))),
+      fmtSpread(spread(p99(endpoint.id)), 2),
+      fmtSpread(vsNode, 2),
+      vsBase && endpoint.baseline ? `${fmtSpread(vsBase, 2)} of ${endpoint.baseline}` : '',
+      h2h.length > 0
+        ? `${fmt(spread(h2h.map((p) => p.candidateUs)).median, 1)} vs ${fmt(spread(h2h.map((p) => p.baselineUs)).median, 1)} → ×${fmtSpread(h2hRatio(endpoint.id), 3)}`
+        : '',
+    ]);
+    bars.push({
+      label: endpoint.label,
+      value: vsNode.median,
+      min: vsNode.min,
+      max: vsNode.max,
+      group: endpoint.server.group,
+    });
+  }
+
+  const targets: TargetRow[] = [];
+  const ratioTarget = (goal: string, id: string, base: string, min: number) => {
+    if (get(id).reason !== undefined || get(base).reason !== undefined) {
+      targets.push({ goal, figure: unavailable(get(id).reason ?? get(base).reason ?? ''), met: undefined });
+      return;
+    }
+    const ratio = ratioOf(rps(id), rps(base));
+    targets.push({ goal, figure: `×${fmtSpread(ratio, 2)} throughput`, met: ratio.median >= min });
+    if (get(id).h2h.length > 0 && endpointBaseline(id) === base) {
+      const h2h = h2hRatio(id);
+      targets.push({
+        goal: `${goal} — head-to-head CPU/request ≤ ×${(1 / min).toFixed(3)}`,
+        figure: `×${fmtSpread(h2h, 3)}`,
+        met: h2h.median <= 1 / min,
+      });
+    }
+  };
+  const endpointBaseline = (id: string) => get(id).endpoint.baseline;
+  ratioTarget('Sidecar /readyz ≥ 0.95× bare fastify', 'sidecar', 'fastify', 0.95);
+  ratioTarget('Sidecar /readyz not below lightship', 'sidecar', 'lightship', 1);
+  if (get('sidecar').reason === undefined) {
+    const ratio = ratioOf(p99('sidecar'), p99('fastify'));
+    targets.push({
+      goal: 'Sidecar /readyz p99 ≤ 1.1× bare fastify',
+      figure: `×${fmtSpread(ratio, 2)} p99`,
+      met: ratio.median <= 1.1,
+    });
+  } else {
+    targets.push({
+      goal: 'Sidecar /readyz p99 ≤ 1.1× bare fastify',
+      figure: unavailable(get('sidecar').reason ?? ''),
+      met: undefined,
+    });
+  }
+  ratioTarget('SDK /readyz on fastify ≥ 0.95× bare fastify route', 'sdk-fastify', 'fastify', 0.95);
+  ratioTarget('SDK /readyz on node:http ≥ 0.9× bare node:http', 'sdk-node', 'node', 0.9);
+  ratioTarget('SDK on fastify: 50 checks as fast as 1 (≥ 0.95×)', 'sdk-fastify-50', 'sdk-fastify', 0.95);
+
+  const body = [
+    `Each endpoint alone on the server core, ${settings.connections} keep-alive connections, ${settings.loadSeconds} s per measurement, ` +
+      `${settings.reps} round(s) after a ${settings.warmupSeconds} s warm-up; median (min–max). Ratios pair the rounds. ` +
+      'Head-to-head: the candidate and its baseline loaded at the same time on the same core (half the connections each); ' +
+      'server CPU time per request in µs, candidate vs baseline, and their ratio (lower is cheaper).',
+    '',
+    table(['endpoint', 'req/s', 'p99 ms', '× node:http', '× its baseline', 'head-to-head µs CPU/req'], rows),
+    ...(broken
+      ? ['', '⚠ Some responses were not 2xx or sockets failed: those figures are not comparable.']
+      : []),
+    '',
+    'Every probekit answer carries `Cache-Control: no-store` and `X-Content-Type-Options: nosniff`; the bare baselines send only a content type.',
+  ].join('\n');
+  return {
+    title: 'Probe endpoint throughput and p99',
+    body,
+    targets,
+    panels: [
+      {
+        title: 'Probe endpoint throughput, × bare node:http (median, min–max)',
+        unit: '×',
+        bars,
+        reference: 1,
+      },
+    ],
+  };
+}
