@@ -9,6 +9,8 @@ export interface Settings {
   readonly loadSeconds: number;
   /** Keep-alive connections the load generator holds open. */
   readonly connections: number;
+  /** The endpoints measured head-to-head against their baseline: all, or the ones named. */
+  readonly headToHead: 'all' | readonly string[];
   readonly coldStartReps: number;
   /** How long a server idles before its RSS is read. */
   readonly idleMs: number;
@@ -33,6 +35,7 @@ export const FULL: Settings = {
   warmupSeconds: 2,
   loadSeconds: 5,
   connections: 32,
+  headToHead: 'all',
   coldStartReps: 5,
   idleMs: 1000,
   costWarmupMs: 2000,
@@ -51,14 +54,15 @@ export const QUICK: Settings = {
   warmupSeconds: 0,
   loadSeconds: 1,
   connections: 32,
+  headToHead: ['sidecar', 'sdk-node', 'terminus'],
   coldStartReps: 1,
   idleMs: 300,
-  costWarmupMs: 600,
-  costWindowMs: 600,
-  scaleWarmupMs: 1200,
+  costWarmupMs: 300,
+  costWindowMs: 500,
+  scaleWarmupMs: 1000,
   scaleWindowMs: 1000,
   scaleCounts: [10, 1000],
   reactionReps: 1,
   reactionPeriodSeconds: 0.25,
-  microMs: 200,
+  microMs: 150,
 };

@@ -13,7 +13,7 @@ const VARIANTS: readonly [string, string][] = [
 ];
 
 export async function answerBench(settings: Settings): Promise<SectionResult> {
-  const reps = Math.max(3, settings.reps);
+  const reps = settings.quick ? 1 : Math.max(3, settings.reps);
   const worker = spawnPinned(
     SERVER_CPU,
     process.execPath,

@@ -19,17 +19,19 @@ interface Measured {
 export async function throughput(settings: Settings, env: Environment): Promise<SectionResult> {
   const running = new Map<string, Running>();
   const reasons = new Map<string, string>();
-  for (const endpoint of ENDPOINTS) {
-    const id = endpoint.server.id;
-    if (running.has(id) || reasons.has(id)) continue;
-    const paths = ENDPOINTS.filter((e) => e.server.id === id).map((e) => ({
-      path: e.path,
-      ...(e.headers && { headers: e.headers }),
-    }));
-    const started = await launch(endpoint.server, env, paths);
-    if (isRunning(started)) running.set(id, started);
-    else reasons.set(id, started.reason);
-  }
+  // Started together: a start costs seconds of polling (the sidecar's /readyz waits for its first check runs).
+  const servers = [...new Set(ENDPOINTS.map((endpoint) => endpoint.server))];
+  await Promise.all(
+    servers.map(async (server) => {
+      const paths = ENDPOINTS.filter((e) => e.server === server).map((e) => ({
+        path: e.path,
+        ...(e.headers && { headers: e.headers }),
+      }));
+      const started = await launch(server, env, paths);
+      if (isRunning(started)) running.set(server.id, started);
+      else reasons.set(server.id, started.reason);
+    }),
+  );
   const measured = new Map<string, Measured>(
     ENDPOINTS.map((endpoint) => {
       const reason = reasons.get(endpoint.server.id);
@@ -59,9 +61,10 @@ export async function throughput(settings: Settings, env: Environment): Promise<
     }
   }
 
+  const pairs = settings.headToHead;
   for (const endpoint of live) {
     const baseline = live.find((e) => e.id === endpoint.baseline);
-    if (!baseline) continue;
+    if (!baseline || (pairs !== 'all' && !pairs.includes(endpoint.id))) continue;
     for (let rep = 0; rep < settings.reps; rep++) {
       const pair = await headToHead(endpoint, baseline);
       measured.get(endpoint.id)!.h2h.push(pair);
