@@ -1,7 +1,7 @@
 // The fastify plugin: probe routes over health.answer(), /metrics when asked; starts on ready, stops on close.
 
 import { PROBE_PATHS } from '@probekit/core';
-import type { FastifyInstance, FastifyPluginCallback, FastifyReply, FastifyRequest, LogLevel } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest, LogLevel } from 'fastify';
 import fp from 'fastify-plugin';
 import { InvalidOptionError } from '../errors.js';
 import type { Health } from '../health.js';
@@ -26,7 +26,8 @@ declare module 'fastify' {
 
 const asIs = (body: unknown) => body as string;
 
-const plugin: FastifyPluginCallback<HealthPluginOptions> = (fastify, options, done) => {
+// Async, so that an invalid option rejects app.register() instead of throwing out of avvio.
+const plugin: FastifyPluginAsync<HealthPluginOptions> = async (fastify, options) => {
   const { health, metrics, logLevel } = resolve(options);
   const registry = metricsRegistry(health, metrics);
   // Under a prefix (registered inside a prefixed context), answer() wants the path below it.
@@ -59,14 +60,10 @@ const plugin: FastifyPluginCallback<HealthPluginOptions> = (fastify, options, do
 
   fastify.decorate('health', health);
   health.attach(fastify);
-  fastify.addHook('onReady', (hookDone) => {
+  fastify.addHook('onReady', async () => {
     health.start();
-    hookDone();
   });
-  fastify.addHook('onClose', (_instance: FastifyInstance, hookDone) => {
-    health.stop().then(() => hookDone(), hookDone);
-  });
-  done();
+  fastify.addHook('onClose', () => health.stop());
 };
 
 function resolve(options: HealthPluginOptions): Required<Omit<HealthPluginOptions, 'logLevel'>> & {
