@@ -21,8 +21,8 @@ export interface ListenOptions extends HandlerOptions {
   readonly host?: string;
 }
 
-// Cheap prefilter for the app's own traffic: a few startsWith, no allocation, before any parsing.
-const PREFIXES = ['/readyz', '/livez', '/startupz', '/healthz'];
+// Cheap prefilter for the app's own traffic: one anchored regex test, no allocation, before any parsing.
+const PROBE_PREFIX = /^\/(?:readyz|livez|startupz|healthz)(?:[/?]|$)/;
 
 /** Returns a handler that answers the probe paths (and `/metrics` when asked); starts the health. */
 export function createHandler(health: Health, options: HandlerOptions = {}): ProbeHandler {
@@ -35,7 +35,7 @@ export function createHandler(health: Health, options: HandlerOptions = {}): Pro
       metricsAnswer(registry, req.method).then((reply) => send(res, reply, req.method === 'HEAD'));
       return true;
     }
-    if (!PREFIXES.some((prefix) => url.startsWith(prefix))) return false;
+    if (!PROBE_PREFIX.test(url)) return false;
     const reply = health.answer({
       method: req.method ?? 'GET',
       url,
