@@ -115,6 +115,7 @@ async function expressHarness(health: Health): Promise<Harness> {
 async function fastifyApp(health: Health): Promise<FastifyInstance> {
   const app = Fastify();
   await app.register(healthPlugin, { health });
+  assert.equal(app.health, health, 'the plugin decorates app.health (typed by its module augmentation)');
   app.setNotFoundHandler((_request, reply) => reply.code(404).type('text/plain').send(NOT_MINE));
   return app;
 }
