@@ -1,15 +1,37 @@
 #!/usr/bin/env node
 // The `probekit` binary: serve, probe, wait, check, validate. Exit codes: 0 ok, 1 failed, 2 usage or config error.
 import { VERSION } from '@probekit/core';
-import { check } from './cli/check.js';
 import { type Command, parseFor } from './cli/command.js';
-import { probe } from './cli/probe.js';
-import { serve } from './cli/serve.js';
-import { validate } from './cli/validate.js';
-import { wait } from './cli/wait.js';
 import { ConfigError, EXIT, UsageError } from './errors.js';
 
-const COMMANDS: readonly Command[] = [serve, probe, wait, check, validate];
+// Each verb is loaded only when run: `probekit probe`, a HEALTHCHECK every few seconds, never loads fastify.
+const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Command> }[] = [
+  {
+    name: 'serve',
+    summary: 'run the checks on their schedules and serve /livez /readyz /startupz /healthz /metrics',
+    load: async () => (await import('./cli/serve.js')).serve,
+  },
+  {
+    name: 'probe',
+    summary: 'one kubelet-style HTTP probe (200-399 passes); exit 0 or 1',
+    load: async () => (await import('./cli/probe.js')).probe,
+  },
+  {
+    name: 'wait',
+    summary: 'wait until every target passes (for init containers); exit 1 naming those that never did',
+    load: async () => (await import('./cli/wait.js')).wait,
+  },
+  {
+    name: 'check',
+    summary: 'run every check once and print a table; exit 0 iff every critical check passes',
+    load: async () => (await import('./cli/check.js')).check,
+  },
+  {
+    name: 'validate',
+    summary: 'check a config file (and --check targets) without running anything',
+    load: async () => (await import('./cli/validate.js')).validate,
+  },
+];
 
 const HELP = `probekit ${VERSION}: Kubernetes probes for any container, with kubelet semantics.
 
@@ -25,7 +47,7 @@ Docs: docs/sidecar.md`;
 export async function main(argv: readonly string[]): Promise<number> {
   const [verb, ...rest] = argv;
   if (verb === '--help' || verb === '-h' || verb === 'help') {
-    const command = COMMANDS.find((candidate) => candidate.name === rest[0]);
+    const command = await COMMANDS.find((candidate) => candidate.name === rest[0])?.load();
     process.stdout.write(`${command?.help ?? HELP}\n`);
     return EXIT.ok;
   }
@@ -33,11 +55,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return EXIT.ok;
   }
-  const command = COMMANDS.find((candidate) => candidate.name === verb);
+  const entry = COMMANDS.find((candidate) => candidate.name === verb);
   try {
-    if (!command) {
+    if (!entry) {
       throw new UsageError(verb === undefined ? 'give a command' : `unknown command ${JSON.stringify(verb)}`);
     }
+    const command = await entry.load();
     const parsed = parseFor(command, rest);
     if (!parsed) {
       process.stdout.write(`${command.help}\n`);

@@ -8,7 +8,6 @@ import { CONFIG_HELP, CONFIG_OPTIONS, configFromFlags } from './config-flags.js'
 
 export const check: Command = {
   name: 'check',
-  summary: 'run every check once and print a table; exit 0 iff every critical check passes',
   help: `Usage: probekit check [--config FILE] [--check TARGET]...
 
 Runs every check of the config once, all at the same time, each under its timeoutSeconds, and

@@ -13,8 +13,6 @@ export interface Parsed {
 /** One verb of the `probekit` binary. */
 export interface Command {
   readonly name: string;
-  /** One line, for `probekit --help`. */
-  readonly summary: string;
   /** The full `--help` text. */
   readonly help: string;
   readonly options: OptionSpecs;

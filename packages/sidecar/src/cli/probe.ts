@@ -7,7 +7,6 @@ import { type Command, listFlag, stringFlag } from './command.js';
 
 export const probe: Command = {
   name: 'probe',
-  summary: 'one kubelet-style HTTP probe (200-399 passes); exit 0 or 1',
   help: `Usage: probekit probe URL [--timeout DURATION] [--header 'Name: value']...
 
 Sends one GET as the kubelet's HTTP prober does (same-host redirects followed, no keep-alive, no
@@ -34,7 +33,7 @@ Example (a Docker HEALTHCHECK or an exec probe):
     const prober = usable(() => proberFor(target, listFlag(parsed, 'header').map(header)));
     const result = await runOnce(prober, timeoutMs);
     if (result.ok) return 0;
-    process.stderr.write(`probe failed: ${prober.target}: ${result.reason ?? result.result}\n`);
+    process.stderr.write(`probe failed: ${result.reason ?? result.result}\n`);
     return 1;
   },
 };

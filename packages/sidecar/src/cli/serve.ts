@@ -10,7 +10,6 @@ import { CONFIG_HELP, CONFIG_OPTIONS, configFromFlags } from './config-flags.js'
 
 export const serve: Command = {
   name: 'serve',
-  summary: 'run the checks on their schedules and serve /livez /readyz /startupz /healthz /metrics',
   help: `Usage: probekit serve [--config FILE] [--check TARGET]... [--port N] [--host HOST] [--shutdown-delay DURATION]
 
 Runs every check in the background, kubelet-style, and answers the probe endpoints from the latest

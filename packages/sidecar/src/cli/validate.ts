@@ -4,7 +4,6 @@ import { CONFIG_HELP, CONFIG_OPTIONS, configFromFlags } from './config-flags.js'
 
 export const validate: Command = {
   name: 'validate',
-  summary: 'check a config file (and --check targets) without running anything',
   help: `Usage: probekit validate --config FILE [--check TARGET]...
 
 Reads and validates the config as serve would, and exits 0 with a one-line summary, or exits 2

@@ -7,7 +7,6 @@ import { type Command, listFlag, stringFlag } from './command.js';
 
 export const wait: Command = {
   name: 'wait',
-  summary: 'wait until every target passes (for init containers); exit 1 naming those that never did',
   help: `Usage: probekit wait --for TARGET... [--timeout DURATION] [--interval DURATION] [--attempt-timeout DURATION]
 
 Probes every target until it passes once, all at the same time. Exits 0 when all have passed,

@@ -1,0 +1,217 @@
+// The one-shot verbs through the real binary: probe, wait, check, validate, and usage errors.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { httpTarget, runCli, tcpTarget, tempDir } from './helpers.js';
+
+describe('probekit (usage)', () => {
+  it('prints help with exit 0, for the binary and for each verb', async () => {
+    const verbs = ['serve', 'probe', 'wait', 'check', 'validate'];
+    const [top, ...own] = await Promise.all([
+      runCli(['--help']),
+      ...verbs.map((verb) => runCli([verb, '--help'])),
+    ]);
+    assert.equal(top?.code, 0);
+    verbs.forEach((verb, index) => {
+      assert.match(top?.stdout ?? '', new RegExp(`^  ${verb} `, 'm'));
+      assert.equal(own[index]?.code, 0, verb);
+      assert.match(own[index]?.stdout ?? '', new RegExp(`^Usage: probekit ${verb} `), verb);
+    });
+  });
+
+  it('refuses an unknown verb, an unknown flag and a missing value with exit 2 and a clear line on stderr', async () => {
+    const cases: [string[], RegExp][] = [
+      [['serv'], /^probekit: unknown command "serv"\nSee 'probekit --help'\.\n$/],
+      [[], /^probekit: give a command\n/],
+      [['serve', '--prot', '1'], /^probekit serve: unknown option --prot\nSee 'probekit serve --help'\.\n$/],
+      [['probe', '--timeout'], /^probekit probe: option --timeout needs a value\n/],
+      [
+        ['probe', 'http://127.0.0.1:1/', '--timeout', 'soon'],
+        /--timeout must be a duration like 500ms, 1s or 2m, got "soon"/,
+      ],
+      [['probe', 'http://127.0.0.1:1/', 'extra'], /unexpected argument "extra"/],
+      [['probe', 'ftp://127.0.0.1/'], /^probekit probe: URL must be tcp:\/\/host:port/],
+      [['wait'], /give at least one --for TARGET/],
+      [['check'], /give --config FILE or at least one --check TARGET/],
+      [['serve', '--check', 'tcp://127.0.0.1:1', '--port', 'x'], /--port must be an integer 0-65535/],
+    ];
+    const results = await Promise.all(cases.map(([args]) => runCli(args)));
+    for (const [index, [args, expected]] of cases.entries()) {
+      const result = results[index]!;
+      assert.equal(result.code, 2, args.join(' '));
+      assert.match(result.stderr, expected, args.join(' '));
+      assert.equal(result.stdout, '', args.join(' '));
+    }
+  });
+});
+
+describe('probekit probe', () => {
+  let seen: http.IncomingHttpHeaders | undefined;
+  let status = 200;
+  const server = http.createServer((request, response) => {
+    seen = request.headers;
+    if (request.url === '/redirect') response.writeHead(302, { location: '/ok' }).end();
+    else response.writeHead(status).end('a body that is never echoed');
+  });
+  let base = '';
+  before(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => server.close());
+
+  it('exits 0 for 200-399, like the kubelet, sending its headers', async () => {
+    status = 204;
+    const result = await runCli([
+      'probe',
+      `${base}/redirect`,
+      '--header',
+      'X-Probe: 1',
+      '-H',
+      'Authorization: Bearer t',
+    ]);
+    assert.deepEqual([result.code, result.stdout, result.stderr], [0, '', '']);
+    assert.equal(seen?.['x-probe'], '1');
+    assert.equal(seen?.['authorization'], 'Bearer t');
+    assert.match(String(seen?.['user-agent']), /^probekit\//);
+  });
+
+  it('exits 1 with a one-line reason otherwise, never echoing the body', async () => {
+    status = 503;
+    const result = await runCli(['probe', `${base}/`]);
+    assert.deepEqual(
+      [result.code, result.stderr],
+      [1, 'probe failed: HTTP probe failed with statuscode: 503\n'],
+    );
+    const refused = await runCli(['probe', 'http://127.0.0.1:1/healthz']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /^probe failed: .*ECONNREFUSED.*\n$/);
+  });
+
+  it('honours --timeout', async () => {
+    const slow = http.createServer(() => {});
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    try {
+      const result = await runCli([
+        'probe',
+        `http://127.0.0.1:${(slow.address() as AddressInfo).port}/`,
+        '--timeout',
+        '200ms',
+      ]);
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /^probe failed: timeout: no answer within 200ms\n$/);
+    } finally {
+      slow.closeAllConnections();
+      slow.close();
+    }
+  });
+
+  it('takes the other target kinds too', async () => {
+    assert.equal((await runCli(['probe', 'exec:true'])).code, 0);
+    const failed = await runCli(['probe', 'exec:false']);
+    assert.deepEqual([failed.code, failed.stderr], [1, 'probe failed: exit code 1\n']);
+  });
+});
+
+describe('probekit wait', () => {
+  it('exits 0 once every target has passed, however late it comes up', async (t) => {
+    const db = await tcpTarget();
+    await db.close();
+    const reopen = setTimeout(() => void db.open(), 600);
+    t.after(async () => {
+      clearTimeout(reopen);
+      await db.close().catch(() => {});
+    });
+    const started = Date.now();
+    const result = await runCli([
+      'wait',
+      '--for',
+      `tcp://127.0.0.1:${db.port}`,
+      '--for',
+      'exec:true',
+      '--interval',
+      '100ms',
+      '--timeout',
+      '10s',
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(Date.now() - started >= 600);
+    assert.match(result.stdout, new RegExp(`^tcp://127\\.0\\.0\\.1:${db.port} is up after `, 'm'));
+    assert.match(result.stdout, /^exec:true is up after /m);
+  });
+
+  it('exits 1 at the timeout, naming what never came up and why', async () => {
+    const result = await runCli([
+      'wait',
+      '--for',
+      'tcp://127.0.0.1:1',
+      '--for',
+      'exec:true',
+      '--timeout',
+      '500ms',
+      '--interval',
+      '100ms',
+    ]);
+    assert.equal(result.code, 1);
+    assert.match(
+      result.stderr,
+      /^timed out after 500ms; not up:\n {2}tcp:\/\/127\.0\.0\.1:1: .*ECONNREFUSED.*\n$/,
+    );
+  });
+});
+
+describe('probekit check and validate', () => {
+  const temp = tempDir();
+  let app: Awaited<ReturnType<typeof httpTarget>>;
+  before(async () => {
+    app = await httpTarget();
+  });
+  after(async () => {
+    await app.close();
+    temp.remove();
+  });
+
+  it('runs every check once and prints an aligned table; exit 0 iff every critical check passes', async () => {
+    const file = temp.write(
+      'check.yaml',
+      `checks:
+  - { name: app, httpGet: { port: ${app.port}, path: /healthz } }
+  - { name: optional, exec: { command: ["false"] }, critical: false }
+  - { name: slow, exec: { command: [sleep, "5"] }, timeoutSeconds: 0.3, critical: false }
+`,
+    );
+    const ok = await runCli(['check', '--config', file]);
+    assert.equal(ok.code, 0, ok.stderr);
+    const lines = ok.stdout.trimEnd().split('\n');
+    assert.match(lines[0] ?? '', /^NAME +KIND +TARGET +RESULT +TIME +REASON$/);
+    assert.match(
+      lines[1] ?? '',
+      new RegExp(`^app +httpGet +http://127\\.0\\.0\\.1:${app.port}/healthz +pass +\\S+ms$`),
+    );
+    assert.match(lines[2] ?? '', /^optional +exec +exec:false +warn +\S+ +exit code 1$/);
+    assert.match(lines[3] ?? '', /^slow +exec +exec:sleep 5 +warn +\S+ +timeout: no answer within 300ms$/);
+    // Columns line up: RESULT starts at the same offset on every line.
+    const offsets = lines.map((line) => line.search(/ (RESULT|pass|warn|fail|timeout) /));
+    assert.equal(new Set(offsets).size, 1, ok.stdout);
+
+    app.setStatus(500);
+    const failed = await runCli(['check', '--config', file, '--check', 'tcp://127.0.0.1:1']);
+    assert.equal(failed.code, 1);
+    assert.match(failed.stdout, /^app +httpGet .* fail +\S+ +HTTP probe failed with statuscode: 500$/m);
+    assert.match(failed.stdout, /^tcp-127\.0\.0\.1-1 +tcpSocket +tcp:\/\/127\.0\.0\.1:1 +fail /m);
+    app.setStatus(200);
+  });
+
+  it('validate prints a one-line summary', async () => {
+    const file = temp.write(
+      'ok.yaml',
+      'checks:\n  - { name: a, tcpSocket: { port: 1 } }\n  - { name: b, exec: { command: ["true"] } }\n',
+    );
+    const result = await runCli(['validate', '--config', file, '--check', 'http://127.0.0.1:8080/healthz']);
+    assert.deepEqual(
+      [result.code, result.stdout, result.stderr],
+      [0, 'ok.yaml: valid, 3 checks (a, b, http-127.0.0.1-8080-healthz)\n', ''],
+    );
+  });
+});
