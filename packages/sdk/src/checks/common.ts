@@ -4,7 +4,10 @@ import { InvalidCheckError } from '@probekit/core';
 
 /** What a call does when the run gives up on it, or when it settles after that. */
 export interface CallHooks<T> {
-  /** Runs once when the signal fires first: free what the call holds (destroy a pooled connection). */
+  /**
+   * Runs once when the signal fires first, to dispose of what the call holds (destroy a pooled
+   * connection). A call with this hook is over when abandoned: the next run need not wait for it.
+   */
   readonly abandon?: () => void;
   /** Runs with the value of a call that succeeded after it was abandoned (release a late pooled connection). */
   readonly late?: (value: T) => void;
@@ -14,8 +17,9 @@ export interface CallHooks<T> {
  * One client call at a time for one check, raced against the run's signal: when the signal fires
  * first the run fails at once and the call's late settle is ignored. A call's failure is prefixed
  * with its label (`SELECT 1: Connection terminated unexpectedly`), so an output names the step.
- * ATTENTION: while an abandoned call is still unsettled, later runs fail fast instead of issuing
- * another call; a hung server would otherwise grow the client's queue by one call per period.
+ * ATTENTION: while an abandoned call that could not be disposed of is still unsettled, later runs
+ * fail fast instead of issuing another: on a shared client that cannot cancel, a hung server would
+ * otherwise grow its queue by one call per period (and a stuck call there means a stuck client).
  */
 export class ClientCalls {
   #pending: { readonly label: string; readonly since: number } | undefined;
@@ -51,7 +55,10 @@ export class ClientCalls {
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => {
         abandoned = true;
-        hooks.abandon?.();
+        if (hooks.abandon) {
+          hooks.abandon();
+          settle();
+        }
         reject(fail(abortReason(signal)));
       };
       signal.addEventListener('abort', onAbort, { once: true });

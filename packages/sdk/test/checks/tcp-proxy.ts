@@ -15,6 +15,8 @@ export interface TcpProxy {
   blackhole(): void;
   /** Back to forwarding; bytes held back by a blackhole flow again, as after a healed partition. */
   restore(): Promise<void>;
+  /** Sends `bytes` to every client as if the server had (a protocol frame the real server will not send on cue). */
+  inject(bytes: Uint8Array): void;
   /** Closes everything. */
   close(): Promise<void>;
 }
@@ -109,6 +111,9 @@ export async function startProxy(targetPort: number, targetHost = '127.0.0.1'): 
         pair.client.pipe(pair.upstream);
         pair.upstream.pipe(pair.client);
       }
+    },
+    inject(bytes) {
+      for (const pair of pairs) pair.client.write(bytes);
     },
     async close() {
       mode = 'cut';
