@@ -78,7 +78,7 @@ for (const app of ['fastify', 'http'] as const) {
   describe(`graceful shutdown (${app === 'http' ? 'bare http.Server' : 'fastify'})`, () => {
     it('SIGTERM under load: readiness 503 first, every request served, server closed, exit 0 within the grace', async () => {
       const grace = 10;
-      const child = await start({ APP: app, DRAIN: '0.6', GRACE: String(grace) });
+      const child = await start({ APP: app, DRAIN: '1.5', GRACE: String(grace) });
       assert.equal((await get(child.port, '/readyz', false)).status, 200);
 
       // Keep-alive load, like a load balancer's pooled connections; it stops (as the LB would) soon after
@@ -110,7 +110,8 @@ for (const app of ['fastify', 'http'] as const) {
           const outcome = await get(child.port, '/readyz', false).then(
             (reply) => (reply.status === 200 ? 'ready' : 'not ready'),
             (error: NodeJS.ErrnoException) => {
-              if (error.code !== 'ECONNREFUSED') throw error;
+              // Refused once the listener closed; a probe connection caught by close() itself is reset.
+              if (error.code !== 'ECONNREFUSED' && error.code !== 'ECONNRESET') throw error;
               return 'refused' as const;
             },
           );
@@ -136,7 +137,7 @@ for (const app of ['fastify', 'http'] as const) {
       while (notReadyAt === undefined) await sleep(5);
       await sleep(100);
       // Still in flight when the drain ends and the server closes: it must complete.
-      const longRequest = get(child.port, '/work?ms=900', agent);
+      const longRequest = get(child.port, '/work?ms=1600', agent);
       await sleep(20);
       stopLoad = true;
       await Promise.all(workers);
