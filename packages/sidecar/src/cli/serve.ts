@@ -4,7 +4,7 @@ import { watchConfig } from '../config/watch.js';
 import { parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
 import { createLogger } from '../log.js';
-import { startSidecar } from '../sidecar.js';
+import { type Sidecar, startSidecar } from '../sidecar.js';
 import { type Command, type Parsed, stringFlag } from './command.js';
 import { CONFIG_HELP, CONFIG_OPTIONS, configFromFlags } from './config-flags.js';
 
@@ -39,30 +39,33 @@ Example:
     const overrides = serverFlags(parsed);
     const config = await load();
     const log = createLogger();
-    let sidecar: Awaited<ReturnType<typeof startSidecar>>;
+    // Handlers go in before anything starts: a signal during start-up must not hit node's default (die).
+    let sidecar: Sidecar | undefined;
+    let signals = 0;
+    const stopped = new Promise<'SIGTERM' | 'SIGINT'>((resolve) => {
+      const onSignal = (signal: 'SIGTERM' | 'SIGINT') => {
+        if (++signals > 1) {
+          log('warn', 'second signal: exiting now', { signal });
+          process.exit(128 + constants.signals[signal]);
+        }
+        resolve(signal);
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+    });
+    process.on('SIGHUP', () => void sidecar?.reload('SIGHUP'));
     try {
       sidecar = await startSidecar({ config, load, log, overrides });
     } catch (error) {
       log('error', 'cannot start', { error: (error as Error).message });
       return 1;
     }
+    const running = sidecar;
     const stopWatching =
-      file === undefined ? () => {} : watchConfig(file, () => void sidecar.reload('file'), log);
-    process.on('SIGHUP', () => void sidecar.reload('SIGHUP'));
-    let stopping = false;
-    await new Promise<void>((resolve) => {
-      const onSignal = (signal: 'SIGTERM' | 'SIGINT') => {
-        if (stopping) {
-          log('warn', 'second signal: exiting now', { signal });
-          process.exit(128 + constants.signals[signal]);
-        }
-        stopping = true;
-        stopWatching();
-        void sidecar.shutdown(signal).then(resolve);
-      };
-      process.on('SIGTERM', onSignal);
-      process.on('SIGINT', onSignal);
-    });
+      file === undefined ? () => {} : watchConfig(file, () => void running.reload('file'), log);
+    const signal = await stopped;
+    stopWatching();
+    await running.shutdown(signal);
     return 0;
   },
 };
