@@ -34,7 +34,9 @@ export function tcpSocket(options: TcpSocketOptions): Prober {
         };
         const onAbort = () => finish({ ok: false, output: `dial ${address}: ${abortReason(signal)}` });
         signal.addEventListener('abort', onAbort, { once: true });
-        socket.once('connect', () => finish({ ok: true, observedValue: elapsedMs(start), observedUnit: 'ms' }));
+        socket.once('connect', () =>
+          finish({ ok: true, observedValue: elapsedMs(start), observedUnit: 'ms' }),
+        );
         socket.once('error', (error) => finish({ ok: false, output: errorMessage(error) }));
       });
     },

@@ -1,0 +1,61 @@
+// What the network kinds share: option validation with one message template, timing, abort reasons.
+import { isIP } from 'node:net';
+import { InvalidCheckError } from '../errors.js';
+
+/** Validates that `value` is a plain object with only `known` keys; returns it as a record. */
+export function optionsObject(
+  path: string,
+  value: unknown,
+  known: readonly string[],
+): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidCheckError(path, 'must be an object', value);
+  }
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key))
+      throw new InvalidCheckError(`${path}.${key}`, `is not an option (known: ${known.join(', ')})`, key);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** A numeric port; named ports only mean something inside a pod spec. */
+export function port(path: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new InvalidCheckError(path, 'must be an integer 1-65535', value);
+  }
+  return value;
+}
+
+/** A host name or IP address, IPv6 with or without brackets; returned without brackets. */
+export function host(path: string, value: unknown = '127.0.0.1'): string {
+  if (typeof value !== 'string' || !/^[^\s/@?#]+$/.test(value)) {
+    throw new InvalidCheckError(path, 'must be a host name or IP address', value);
+  }
+  const bare = value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value;
+  if (bare.includes(':') && isIP(bare) !== 6)
+    throw new InvalidCheckError(path, 'must be a host name or IP address', value);
+  return bare;
+}
+
+/** `host:port`, bracketing IPv6 addresses as URLs and gRPC addresses need. */
+export function hostPort(hostname: string, portNumber: number): string {
+  return `${isIP(hostname) === 6 ? `[${hostname}]` : hostname}:${portNumber}`;
+}
+
+/** Milliseconds since `start` (a `performance.now()`), to the microsecond. */
+export function elapsedMs(start: number): number {
+  return Math.round((performance.now() - start) * 1000) / 1000;
+}
+
+/** Why the signal fired, for an output: `The operation was aborted due to timeout`, `timed out after 300 ms`. */
+export function abortReason(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error && reason.message ? reason.message : 'aborted';
+}
+
+/** An error's message; node's happy-eyeballs connect fails with an AggregateError whose own message is empty. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof AggregateError && !error.message) return error.errors.map(errorMessage).join('; ');
+  if (error instanceof Error) return error.message || (error as NodeJS.ErrnoException).code || error.name;
+  return String(error);
+}
