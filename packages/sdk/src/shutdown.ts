@@ -1,6 +1,7 @@
 // Graceful shutdown: not ready at once, keep serving through a drain delay, hooks, close the servers, stop, exit.
 // Everything is bounded by the grace; a second signal forces the exit at once.
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2SecureServer, Http2Server } from 'node:http2';
 import type { Server as HttpsServer } from 'node:https';
 import { constants } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,8 +9,8 @@ import { InvalidOptionError } from './errors.js';
 import type { Logger } from './logger.js';
 import { boolean, optionsObject, seconds } from './validate.js';
 
-/** A node http(s) server. */
-export type NodeServer = HttpServer | HttpsServer;
+/** A node http, https or http2 server (http2 ones are closed without the keep-alive handling of HTTP/1.1). */
+export type NodeServer = HttpServer | HttpsServer | Http2Server | Http2SecureServer;
 
 /** What `health.attach()` takes: a node http(s) server, or an app that owns one and closes it (a fastify instance). */
 export type AttachableServer = NodeServer | { readonly server: NodeServer; close(): PromiseLike<unknown> };
@@ -192,6 +193,13 @@ interface Closable {
 
 /** Recognises a server `attach()` accepts; anything else is an InvalidOptionError at `path`. */
 export function toClosable(server: AttachableServer, path: string, closeLast: boolean): Closable {
+  // An app first: a fastify instance has its own close(), which runs the app's onClose hooks.
+  if (typeof server === 'object' && server !== null && 'server' in server && isNodeServer(server.server)) {
+    if (typeof server.close !== 'function') {
+      throw new InvalidOptionError(path, 'must have a close() method, as a fastify instance does', server);
+    }
+    return { node: server.server, closeLast, close: async () => void (await server.close()) };
+  }
   if (isNodeServer(server)) {
     return {
       node: server,
@@ -199,14 +207,6 @@ export function toClosable(server: AttachableServer, path: string, closeLast: bo
       // A server that is not listening calls back with ERR_SERVER_NOT_RUNNING: closed is closed.
       close: () => new Promise((resolve) => server.close(() => resolve())),
     };
-  }
-  if (
-    typeof server === 'object' &&
-    server !== null &&
-    isNodeServer(server.server) &&
-    typeof server.close === 'function'
-  ) {
-    return { node: server.server, closeLast, close: async () => void (await server.close()) };
   }
   throw new InvalidOptionError(
     path,
@@ -220,15 +220,29 @@ function isNodeServer(value: unknown): value is NodeServer {
     typeof value === 'object' &&
     value !== null &&
     typeof (value as NodeServer).close === 'function' &&
-    typeof (value as NodeServer).closeIdleConnections === 'function' &&
-    typeof (value as NodeServer).closeAllConnections === 'function'
+    typeof (value as NodeServer).prependListener === 'function' &&
+    typeof (value as NodeServer).listening === 'boolean'
   );
+}
+
+// http2 servers have neither: their sessions end with close() or with the process.
+function closeIdleConnections(server: NodeServer): void {
+  (server as Partial<HttpServer>).closeIdleConnections?.();
+}
+
+function closeAllConnections(server: NodeServer): void {
+  (server as Partial<HttpServer>).closeAllConnections?.();
 }
 
 // From the drain on, every response ends its connection, so keep-alive clients reconnect (elsewhere, once
 // endpoints caught up) and no idle socket is left for close() to race with a client's next request.
-function connectionClose(_request: IncomingMessage, response: ServerResponse): void {
-  if (!response.headersSent) response.setHeader('connection', 'close');
+// HTTP/2 has no Connection header.
+function connectionClose(request: IncomingMessage, response: ServerResponse): void {
+  if (request.httpVersionMajor === 1 && !response.headersSent) response.setHeader('connection', 'close');
+}
+
+function markConnectionClose(server: NodeServer): void {
+  (server as HttpServer).prependListener('request', connectionClose);
 }
 
 /** What the sequence needs from the health that owns it. */
@@ -275,9 +289,9 @@ export class Shutdown {
     const closable = toClosable(server, path, closeLast);
     // An app (fastify) wins over its bare server: app.close() runs the app's own onClose hooks.
     const known = this.#servers.has(closable.node);
-    if (known && isNodeServer(server)) return;
+    if (known && closable.node === server) return;
     this.#servers.set(closable.node, closable);
-    if (this.#result && !known) closable.node.prependListener('request', connectionClose);
+    if (this.#result && !known) markConnectionClose(closable.node);
   }
 
   addHook(phase: HookPhase, hook: ShutdownHook): void {
@@ -340,7 +354,7 @@ export class Shutdown {
     const settings = this.#settings;
     this.#enter('draining');
     this.#host.notReady();
-    for (const server of this.#servers.keys()) server.prependListener('request', connectionClose);
+    for (const server of this.#servers.keys()) markConnectionClose(server);
     logger.info(
       {
         reason: this.#reason,
@@ -382,7 +396,7 @@ export class Shutdown {
     const closing = [...this.#servers.values()].filter((server) => server.closeLast === last);
     if (closing.length === 0) return;
     const sweep = setInterval(() => {
-      for (const server of closing) server.node.closeIdleConnections();
+      for (const server of closing) closeIdleConnections(server.node);
     }, SWEEP_IDLE_MS);
     try {
       await Promise.all(closing.map((server) => server.close()));
@@ -429,7 +443,7 @@ export class Shutdown {
   #force(why: string): void {
     if (this.#done) return;
     this.#abort.abort(new Error(why));
-    for (const server of this.#servers.keys()) server.closeAllConnections();
+    for (const server of this.#servers.keys()) closeAllConnections(server);
     this.#finish(1, true, why);
   }
 

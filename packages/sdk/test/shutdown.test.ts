@@ -4,6 +4,8 @@ import { once } from 'node:events';
 import { Agent, createServer, request as httpRequest, type Server } from 'node:http';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { healthPlugin } from '../src/adapters/fastify.js';
 import { createHandler } from '../src/adapters/node.js';
 import {
   createHealth,
@@ -202,6 +204,30 @@ describe('shutdown sequence', () => {
       a.server.close();
     } finally {
       process.off('SIGUSR2', mine);
+    }
+  });
+
+  it('closes a fastify app through app.close(), over HTTP/2 too, once whether attached as app or server', async () => {
+    for (const http2 of [false, true]) {
+      const health = createHealth({
+        shutdown: { exit: false, signals: [], drainDelaySeconds: 0 },
+        logger: memoryLogger(),
+      });
+      // One type for both: the test only uses what the two have in common.
+      const app = (http2 ? Fastify({ http2: true }) : Fastify()) as unknown as FastifyInstance;
+      let closedByApp = 0;
+      app.addHook('onClose', async () => {
+        closedByApp++;
+      });
+      await app.register(healthPlugin, { health });
+      health.attach(app.server);
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      assert.equal(health.engine.started, true);
+      const result = await health.shutdown();
+      assert.equal(result.exitCode, 0, `http2: ${http2}`);
+      assert.equal(app.server.listening, false);
+      assert.equal(closedByApp, 1);
+      assert.equal(health.engine.started, false);
     }
   });
 
