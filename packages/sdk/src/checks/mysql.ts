@@ -32,7 +32,8 @@ export interface MysqlPromiseConnection {
 /** A `mysql2` pool, callback API (`mysql.createPool()`). */
 export interface MysqlPool {
   getConnection(callback: (error: Error | null, connection: MysqlPoolConnection) => void): void;
-  readonly config?: { readonly connectionConfig?: MysqlSettings };
+  /** At run time `{ connectionConfig }`, which mysql2's typings do not declare. */
+  readonly config?: unknown;
 }
 
 /** A `mysql2/promise` pool: the check works on the callback pool it wraps. */
@@ -93,7 +94,9 @@ export function mysql(client: MysqlClient, options?: MysqlOptions): Prober {
   const query = o['query'] === undefined ? undefined : text('mysql.query', o['query'], '');
   const label = query ?? 'COM_PING';
   const settings: MysqlSettings =
-    (pool ? pool.config?.connectionConfig : (client as MysqlConnection).config) ?? {};
+    (pool
+      ? (pool.config as { connectionConfig?: MysqlSettings } | undefined)?.connectionConfig
+      : (client as MysqlConnection).config) ?? {};
   const calls = new ClientCalls();
   return {
     kind: 'mysql',

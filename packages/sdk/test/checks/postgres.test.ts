@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { runProber } from '@probekit/core';
+import { Engine, runProber } from '@probekit/core';
 import pg from 'pg';
 import { postgres } from '../../src/checks/postgres.js';
 import { readinessThroughFault, serviceAvailable, waitFor } from './helpers.js';
@@ -28,6 +28,19 @@ describe('postgres()', { skip: !available }, () => {
     } finally {
       await pool.end();
     }
+  });
+
+  test('a reload keeps an unchanged check: the identity is the same client and query, and JSON-safe', () => {
+    const pool = new pg.Pool(settings);
+    const engine = new Engine({ checks: [{ name: 'db', check: postgres(pool) }] });
+    assert.deepEqual(engine.setChecks([{ name: 'db', check: postgres(pool) }]), {
+      added: [],
+      removed: [],
+      kept: ['db'],
+    });
+    const changed = engine.setChecks([{ name: 'db', check: postgres(pool, { query: 'SELECT 2' }) }]);
+    assert.deepEqual(changed.kept, []);
+    void pool.end();
   });
 
   test('a connection string is shown without userinfo or query', async () => {
