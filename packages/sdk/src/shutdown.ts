@@ -140,10 +140,8 @@ export function resolveShutdown(value: unknown): ResolvedShutdown {
     ),
     beforeClose: hooks('shutdown.beforeClose', o['beforeClose']),
     afterClose: hooks('shutdown.afterClose', o['afterClose']),
-    servers: list('shutdown.servers', o['servers']).map((server, i) => {
-      toClosable(server as AttachableServer, `shutdown.servers[${i}]`, false);
-      return server as AttachableServer;
-    }),
+    // Each is recognised (or refused, naming shutdown.servers[i]) when the Shutdown attaches it.
+    servers: list('shutdown.servers', o['servers']) as readonly AttachableServer[],
     exit: boolean('shutdown.exit', o['exit'], SHUTDOWN_DEFAULTS.exit),
   });
 }
@@ -192,7 +190,7 @@ interface Closable {
 }
 
 /** Recognises a server `attach()` accepts; anything else is an InvalidOptionError at `path`. */
-export function toClosable(server: AttachableServer, path: string, closeLast: boolean): Closable {
+function toClosable(server: AttachableServer, path: string, closeLast: boolean): Closable {
   // An app first: a fastify instance has its own close(), which runs the app's onClose hooks.
   if (typeof server === 'object' && server !== null && 'server' in server && isNodeServer(server.server)) {
     if (typeof server.close !== 'function') {
