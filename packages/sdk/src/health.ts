@@ -119,6 +119,9 @@ export class Health extends EventEmitter<HealthEvents> {
     this.#answerOptions = Object.freeze({ details });
     this.#manualStartup = resolveStartup(o['startup']);
     const userChecks = resolveUserChecks(o['checks']);
+    // Every option is validated before anything is built or registered: a refused health leaves no trace.
+    const shutdown = resolveShutdown(o['shutdown']);
+    const registry = resolveRegistry(o['metrics']);
     const system = (name: string, probes: readonly ProbeKind[]): CheckSpec => ({
       name,
       check: manual({ componentType: 'system' }),
@@ -138,19 +141,20 @@ export class Health extends EventEmitter<HealthEvents> {
     });
     this.engine.report(BUILTIN_CHECKS.readySwitch, true);
     this.engine.report(BUILTIN_CHECKS.shutdown, true);
-    this.registry = resolveRegistry(o['metrics']);
-    if (this.registry) registerMetrics(this.registry, this.engine);
-    this.engine.on('change', (event) => this.emit('change', event));
-    this.engine.on('discarded', ({ check, error }) =>
-      this.logger.warn({ check }, `check ${check} could not be run, result discarded: ${error.message}`),
-    );
-    this.#shutdown = new Shutdown(resolveShutdown(o['shutdown']), {
+    this.#shutdown = new Shutdown(shutdown, {
       logger: this.logger,
       notReady: () =>
         this.engine.report(BUILTIN_CHECKS.shutdown, { ok: false, output: 'process is shutting down' }),
       stopEngine: () => this.engine.stop(),
       entered: (phase, reason) => this.emit('shutdown', { phase, reason }),
     });
+    this.engine.on('change', (event) => this.emit('change', event));
+    this.engine.on('discarded', ({ check, error }) =>
+      this.logger.warn({ check }, `check ${check} could not be run, result discarded: ${error.message}`),
+    );
+    // Last: nothing after this can throw, so a refused health never leaves metrics behind.
+    this.registry = registry;
+    if (registry) registerMetrics(registry, this.engine);
   }
 
   /** The latest state of every check (cheap: rebuilt only when something changed). */

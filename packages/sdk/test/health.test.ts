@@ -94,6 +94,21 @@ describe('createHealth', () => {
     assert.equal(createHealth(quiet).registry, undefined);
   });
 
+  it('a refused health registers nothing, so the app can retry with the same registry', () => {
+    const registry = new Registry();
+    assert.throws(
+      () => createHealth({ ...quiet, metrics: { registry }, checks: [{ name: 'Bad', check: manual() }] }),
+      {
+        code: 'PROBEKIT_INVALID_CHECK',
+      },
+    );
+    assert.throws(() => createHealth({ metrics: { registry }, shutdown: { servers: [{} as never] } }), {
+      path: 'shutdown.servers[0]',
+    });
+    assert.equal(registry.getMetricsAsArray().length, 0);
+    createHealth({ ...quiet, metrics: { registry } });
+  });
+
   it('puts details behind a token, and never shows the token', () => {
     const token = 'tok-123';
     const health = createHealth({
