@@ -191,3 +191,14 @@ export function redactedUrl(url: unknown): string | undefined {
 export function secretsOf(...values: unknown[]): string[] {
   return values.filter((value): value is string => typeof value === 'string' && value.length > 0);
 }
+
+/** The password in a connection URL's userinfo, decoded, if any. */
+export function urlPassword(url: unknown): string | undefined {
+  if (typeof url !== 'string') return undefined;
+  try {
+    const password = new URL(url).password;
+    return password ? decodeURIComponent(password) : undefined;
+  } catch {
+    return undefined;
+  }
+}

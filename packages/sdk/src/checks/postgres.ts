@@ -10,6 +10,7 @@ import {
   secretsOf,
   serviceUrl,
   text,
+  urlPassword,
 } from './common.js';
 
 /** The part of a `pg` Pool the check uses (`pg.Pool` satisfies it). */
@@ -75,7 +76,7 @@ export function postgres(client: PgPool | PgClient, options?: PostgresOptions): 
       serviceUrl('postgres', settings.host, settings.port ?? 5432, settings.database ?? ''),
     identity: clientIdentity('postgres', client, { query }),
     componentType: 'datastore',
-    secrets: secretsOf(settings.password),
+    secrets: secretsOf(settings.password, urlPassword(settings.connectionString)),
     async run(signal): Promise<Outcome> {
       const start = performance.now();
       try {

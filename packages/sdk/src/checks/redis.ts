@@ -8,6 +8,7 @@ import {
   redactedUrl,
   secretsOf,
   serviceUrl,
+  urlPassword,
 } from './common.js';
 
 /** The part of an `ioredis` client the check uses. */
@@ -122,7 +123,7 @@ function nodeRedisSettings(client: NodeRedisClient) {
     (socket.path
       ? `redis+unix://${encodeURIComponent(socket.path)}`
       : serviceUrl('redis', socket.host, socket.port ?? 6379, o.database ?? 0));
-  return { target, password: o.password };
+  return { target, password: o.password ?? urlPassword(o.url) };
 }
 
 // RESP2 subscriber mode answers PING with ['pong', ''].

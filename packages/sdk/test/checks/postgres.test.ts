@@ -49,6 +49,7 @@ describe('postgres()', { skip: !available }, () => {
     });
     try {
       assert.equal(postgres(pool).target, 'postgres://127.0.0.1:5432/test');
+      assert.deepEqual(postgres(pool).secrets, ['hunter22']);
     } finally {
       await pool.end();
     }

@@ -45,6 +45,7 @@ describe('redis()', { skip: !available }, () => {
     client.on('error', () => {});
     const prober = redis(client);
     assert.equal(prober.target, 'redis://127.0.0.1:6379/3');
+    assert.deepEqual(prober.secrets, ['s3cret-pw']);
     // Not connected yet: fails at once, without queueing a PING.
     const early = await runProber(prober, 1000);
     assert.ok(early.result === 'failure');

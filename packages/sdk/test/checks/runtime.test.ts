@@ -24,7 +24,7 @@ describe('eventLoopDelay()', () => {
     assert.equal(typeof first.outcome.observedValue, 'number');
     assert.ok((first.outcome.observedValue as number) >= 0);
     const second = await runProber(prober, 1000);
-    assert.ok(second.durationMs < 100, 'no warm-up once enabled');
+    assert.ok(second.durationMs < 190, `no warm-up once enabled, took ${second.durationMs}`);
   });
 
   test('a stall fails the run at p100; the histogram is reset, so the next run passes again', async () => {
