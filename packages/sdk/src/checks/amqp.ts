@@ -70,7 +70,7 @@ export function amqp(client: AmqpConnection | AmqpChannel, options?: AmqpOptions
     throw new InvalidCheckError('amqp', 'must be an amqplib connection or channel (promise API)', client);
   }
   const o = optionsOf('amqp', options, ['exchange']);
-  const exchange = text('amqp.exchange', o['exchange'], 'amq.direct');
+  const exchange = text('amqp.exchange', o['exchange']) ?? 'amq.direct';
   const label = `checkExchange ${exchange}`;
   const internals = internalsOf(client);
   // A channel's own events say nothing of blocking: that is on the connection under it.

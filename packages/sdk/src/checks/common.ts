@@ -139,9 +139,9 @@ export function numberIn(
   return value;
 }
 
-/** A non-empty string; `fallback` when undefined. */
-export function text(path: string, value: unknown, fallback: string): string {
-  if (value === undefined) return fallback;
+/** A non-empty string, or undefined when not given. */
+export function text(path: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.trim() === '')
     throw new InvalidCheckError(path, 'must be a non-empty string', value);
   return value;

@@ -91,7 +91,7 @@ export function mysql(client: MysqlClient, options?: MysqlOptions): Prober {
     );
   }
   const o = optionsOf('mysql', options, ['query']);
-  const query = o['query'] === undefined ? undefined : text('mysql.query', o['query'], '');
+  const query = text('mysql.query', o['query']);
   const label = query ?? 'COM_PING';
   const settings: MysqlSettings =
     (pool

@@ -66,7 +66,7 @@ export function postgres(client: PgPool | PgClient, options?: PostgresOptions): 
     throw new InvalidCheckError('postgres', 'must be a pg Pool or Client', client);
   }
   const o = optionsOf('postgres', options, ['query']);
-  const query = text('postgres.query', o['query'], 'SELECT 1');
+  const query = text('postgres.query', o['query']) ?? 'SELECT 1';
   const settings = isPool(client) ? (client.options ?? {}) : client;
   const calls = new ClientCalls();
   return {
