@@ -274,7 +274,9 @@ describe('engine', () => {
     t.after(() => engine.stop());
     const runs = collect<RunRecord>(engine, 'run');
     engine.start();
+    const keepAlive = setInterval(() => {}, 1000); // the engine's own timers are unref()ed
     const [discarded] = await once(engine, 'discarded');
+    clearInterval(keepAlive);
     assert.equal(discarded.error.message, 'bad environment');
     assert.equal(runs.length, 0);
     assert.equal(engine.snapshot().checks[0]?.condition, 'unknown');
@@ -342,5 +344,36 @@ describe('engine', () => {
     });
     assert.match(stdout, /stopped after \d+ runs/);
     assert.ok(Date.now() - started < 10_000);
+  });
+});
+
+describe('secrets of the check kinds', () => {
+  it('never shows an httpGet header value or an exec env value in a reason', async () => {
+    const { httpGet, exec } = await import('../src/checks/index.js');
+    const header = httpGet({
+      port: 1,
+      httpHeaders: [{ name: 'Authorization', value: 'Bearer sentinel-7f3a' }],
+    });
+    const env = exec({
+      command: ['sh', '-c', 'echo "token is $API_TOKEN"; exit 1'],
+      env: { API_TOKEN: 'sentinel-9c2e' },
+    });
+    const engine = new Engine({
+      random: () => 0,
+      checks: [
+        {
+          name: 'header',
+          check: { ...header, run: async () => ({ ok: false, output: 'server said: Bearer sentinel-7f3a' }) },
+          periodSeconds: 10,
+        },
+        { name: 'env', check: env, periodSeconds: 10, timeoutSeconds: 5 },
+      ],
+    });
+    engine.start();
+    await until(() => engine.snapshot().checks.every((c) => c.lastRunAt !== undefined));
+    await engine.stop();
+    const outputs = engine.snapshot().checks.map((c) => c.output ?? '');
+    assert.match(outputs[1] ?? '', /token is \*\*\*/);
+    for (const output of outputs) assert.doesNotMatch(output, /sentinel/);
   });
 });

@@ -56,6 +56,8 @@ export function exec(options: ExecOptions): Prober {
     target: `exec:${argv.map(quote).join(' ')}`,
     identity: { kind: 'exec', command: argv, env: extra, ...(cwd !== undefined && { cwd }) },
     componentType: 'system',
+    // Values the config put in the environment may be credentials: never show them in a reason.
+    secrets: Object.values(extra),
     run: (signal) => runCommand(argv, extra, cwd, signal),
   };
 }

@@ -60,6 +60,8 @@ export function httpGet(options: HttpGetOptions): Prober {
     target: show(base),
     identity: { kind: 'httpGet', scheme, host: hostname, port: portNumber, path, httpHeaders, verifyTls },
     componentType: 'component',
+    // Header values are often credentials: never show them in a reason.
+    secrets: httpHeaders.map((header) => header.value),
     async run(signal) {
       const start = performance.now();
       let url = base;
