@@ -129,7 +129,7 @@ describe('docker/k8s manifests', () => {
   });
 
   it('the ConfigMap’s probekit.yaml passes `probekit validate`, and the grace period covers its shutdown delay', async () => {
-    const configMap = manifests.find(({ object }) => object.kind === 'ConfigMap')!.object as {
+    const configMap = manifests.find(({ object }) => object.kind === 'ConfigMap')!.object as unknown as {
       data: Record<string, string>;
     };
     const temp = tempDir();
