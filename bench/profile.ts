@@ -2,8 +2,8 @@
 // benchmark's own load, summarised into bench/out/profile-WHAT.md, to find what a missed target costs.
 //   WHAT = an endpoint id (sidecar, sdk-fastify, sdk-node, …)  → that server while the load generator runs
 //        | start:<server id> (start:sidecar)                    → the server from spawn to its first 200
-//        | check:<tcp|http|grpc|exec>[:n]                        → the check-cost worker (n checks at 1 s)
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+//        | check:<tcp|http|exec>[:n[:raw]]                       → the check-cost worker's window (n checks at 1 s)
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { ENDPOINTS, type Environment, ROOT, server } from './candidates.js';
@@ -14,6 +14,7 @@ import { summarise } from './lib/profile.js';
 import { runWorker } from './lib/worker.js';
 
 const [what = '', secondsText = '10'] = process.argv.slice(2);
+// check:… profiles the worker's measuring window only (node:inspector), not its start-up.
 const seconds = Number(secondsText);
 if (!what || !Number.isFinite(seconds)) {
   console.error(
@@ -37,25 +38,23 @@ const env: Environment = {
 };
 
 try {
+  mkdirSync(profileDir);
   if (what.startsWith('check:')) {
-    const [, kind = 'tcp', n = '200'] = what.split(':');
+    const [, kind = 'tcp', n = '200', mode = 'engine'] = what.split(':');
     if (kind === 'grpc') throw new Error('profile gRPC checks through the check-cost section');
-    await runWorker(
-      {
-        mode: 'engine',
-        kind: kind as 'tcp' | 'http' | 'exec',
-        n: Number(n),
-        periodSeconds: 1,
-        warmupMs: 1000,
-        windowMs: seconds * 1000,
-        host: '127.0.0.1',
-        port: env.targetPort,
-        command: ['true'],
-        serve: false,
-      },
-      undefined,
-      ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
-    );
+    await runWorker({
+      mode: mode === 'raw' ? 'raw' : 'engine',
+      kind: kind as 'tcp' | 'http' | 'exec',
+      n: Number(n),
+      periodSeconds: 1,
+      warmupMs: 1000,
+      windowMs: seconds * 1000,
+      host: '127.0.0.1',
+      port: env.targetPort,
+      command: ['true'],
+      serve: false,
+      profile: join(profileDir, 'window.cpuprofile'),
+    });
   } else {
     const startOnly = what.startsWith('start:');
     const endpoint = ENDPOINTS.find((e) => e.id === what);
@@ -77,7 +76,7 @@ try {
         connections: 32,
         ...(endpoint.headers && { headers: endpoint.headers }),
       });
-      console.log(`${what}: ${result.rps.toFixed(0)} req/s under the profiler`);
+      console.log(`${what}: ${result.requests} requests, ${result.rps.toFixed(0)} req/s under the profiler`);
     }
     const exited = new Promise((resolve) => spawned.child.once('exit', resolve));
     spawned.child.kill('SIGUSR2');
@@ -90,8 +89,10 @@ try {
   mkdirSync(out, { recursive: true });
   const name = what.replace(/[^a-z0-9-]+/gi, '-');
   writeFileSync(join(out, `profile-${name}.md`), `# CPU profile: ${what}\n\n${summary.markdown}\n`);
+  // The raw profile too: Chrome DevTools (Performance → Load profile) shows it as a flame chart.
+  copyFileSync(join(profileDir, file), join(out, `profile-${name}.cpuprofile`));
   console.log(summary.markdown);
-  console.log(`\nwrote bench/out/profile-${name}.md`);
+  console.log(`\nwrote bench/out/profile-${name}.md and .cpuprofile`);
 } finally {
   target.child.stdin?.end();
   killAll();

@@ -13,6 +13,7 @@ import { killAll, LOAD_CPU, pinningAvailable, pinSelf, spawnPinned } from './lib
 import { mark, type SectionResult, table } from './lib/report.js';
 import { FULL, QUICK, type Settings } from './lib/settings.js';
 import { answerBench } from './sections/answer.js';
+import { breakdown } from './sections/breakdown.js';
 import { checkCost } from './sections/checkcost.js';
 import { coldStart } from './sections/coldstart.js';
 import { reaction } from './sections/reaction.js';
@@ -27,6 +28,7 @@ const SECTIONS: Readonly<Record<string, Section>> = {
   scale,
   reaction,
   answer: answerBench,
+  breakdown,
 };
 
 const args = process.argv.slice(2);

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
+import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
@@ -39,11 +40,16 @@ export function loadAverage(): string {
 
 /** The installed version of a package as the bench resolves it, or `missing`. */
 export function packageVersion(name: string): string {
-  try {
-    return (require(`${name}/package.json`) as { version: string }).version;
-  } catch {
-    return 'missing';
+  // Found through the resolution paths, not `name/package.json`: an exports map may hide that file (lightship's does).
+  for (const dir of require.resolve.paths(name) ?? []) {
+    try {
+      return (JSON.parse(readFileSync(join(dir, name, 'package.json'), 'utf8')) as { version: string })
+        .version;
+    } catch {
+      // not in this node_modules folder
+    }
   }
+  return 'missing';
 }
 
 /** The first line of `command --version` (or the given flag), or `missing`. */

@@ -85,7 +85,7 @@ export function spawnPinned(
         const done = (error: Error | undefined, value?: T) => {
           watchers.delete(watcher);
           clearTimeout(timer);
-          child.off('exit', onExit);
+          child.off('close', onExit);
           if (error) reject(error);
           else resolve(value as T);
         };
@@ -100,7 +100,8 @@ export function spawnPinned(
           timeoutMs,
         );
         watchers.add(watcher);
-        child.once('exit', onExit);
+        // 'close', not 'exit': the last lines may still be in the pipe when the process has exited.
+        child.once('close', onExit);
       });
     },
     async kill(signal = 'SIGKILL') {

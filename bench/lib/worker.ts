@@ -15,12 +15,11 @@ const WORKER = join(ROOT, 'bench/workers/engine-load.ts');
 export async function runWorker(
   spec: LoadSpec,
   during?: (port: number, windowMs: number) => Promise<void>,
-  nodeFlags: readonly string[] = [],
 ): Promise<LoadResult> {
   const spawned = spawnPinned(
     SERVER_CPU,
     process.execPath,
-    ['--expose-gc', ...nodeFlags, '--import', 'tsx', WORKER, JSON.stringify(spec)],
+    ['--expose-gc', '--import', 'tsx', WORKER, JSON.stringify(spec)],
     { cwd: ROOT },
   );
   type Line = { event: string; port?: number } & Partial<LoadResult>;

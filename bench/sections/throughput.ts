@@ -61,11 +61,17 @@ export async function throughput(settings: Settings, env: Environment): Promise<
     }
   }
 
-  const pairs = settings.headToHead;
-  for (const endpoint of live) {
+  const wanted = settings.headToHead;
+  const pairs = live.flatMap((endpoint) => {
     const baseline = live.find((e) => e.id === endpoint.baseline);
-    if (!baseline || (pairs !== 'all' && !pairs.includes(endpoint.id))) continue;
-    for (let rep = 0; rep < settings.reps; rep++) {
+    return baseline && (wanted === 'all' || wanted.includes(endpoint.id))
+      ? [[endpoint, baseline] as const]
+      : [];
+  });
+  // Rounds over all pairs rather than all rounds of one pair at once: the machine's background load drifts
+  // over minutes, and a pair's repetitions should sample that drift like the others'.
+  for (let rep = 0; rep < settings.reps; rep++) {
+    for (const [endpoint, baseline] of pairs) {
       const pair = await headToHead(endpoint, baseline);
       measured.get(endpoint.id)!.h2h.push(pair);
       console.log(
@@ -104,7 +110,7 @@ function report(measured: Map<string, Measured>, settings: Settings): SectionRes
     const { endpoint } = m;
     if (m.reason !== undefined) {
       rows.push([endpoint.label, unavailable(m.reason), '', '', '', '']);
-      bars.push({ label: endpoint.label, value: Number.NaN, group: endpoint.server.group });
+      bars.push({ label: endpoint.label.replace(/`/g, ''), value: Number.NaN, group: endpoint.server.group });
       continue;
     }
     const bad = m.runs.reduce((sum, run) => sum + run.non2xx + run.socketErrors, 0);

@@ -3,7 +3,9 @@
 // It optionally serves /readyz from the engine, warms up, then measures one window and prints one JSON line.
 // Protocol (stdout, JSON lines): {"event":"listening","port"} · {"event":"window"} · {"event":"result",…}.
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { Session } from 'node:inspector/promises';
 import { connect } from 'node:net';
 import { answer, type CheckSpec, Engine, exec, grpc, httpGet, type Prober, tcpSocket } from '@probekit/core';
 import { cpuTimes, rssKiB } from '../lib/proc.js';
@@ -21,6 +23,8 @@ export interface LoadSpec {
   readonly command: readonly string[];
   /** Serve /readyz (and the other probe paths) from the engine on 127.0.0.1. */
   readonly serve: boolean;
+  /** Write a CPU profile of the measuring window (only) to this path. */
+  readonly profile?: string;
 }
 
 export interface LoadResult {
@@ -181,6 +185,12 @@ gc();
 const rssAfterKiB = rssKiB(process.pid);
 const heapAfterBytes = process.memoryUsage().heapUsed;
 const children0 = cpuTimes(process.pid).children;
+const profiler = spec.profile === undefined ? undefined : new Session();
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
 const cpu0 = process.cpuUsage();
 const wall0 = performance.now();
 measuring = true;
@@ -190,6 +200,10 @@ measuring = false;
 const cpu = process.cpuUsage(cpu0);
 const wallMs = performance.now() - wall0;
 const childrenCpuMs = cpuTimes(process.pid).children - children0;
+if (profiler && spec.profile !== undefined) {
+  const { profile } = await profiler.post('Profiler.stop');
+  writeFileSync(spec.profile, JSON.stringify(profile));
+}
 await stop();
 server?.close();
 const result: LoadResult = {

@@ -1,0 +1,173 @@
+// Where the cost goes, measured in the same run: the ingredients of a fastify probe answer priced head-to-head
+// against the bare route, the parts of an exec check, and the start-up price of each dependency.
+import { join } from 'node:path';
+import type { Environment, Server } from '../candidates.js';
+import { ROOT } from '../candidates.js';
+import { isRunning, launch, type Running } from '../lib/launch.js';
+import { load } from '../lib/loadgen.js';
+import { cpuTimes, SERVER_CPU, spawnPinned, tail } from '../lib/proc.js';
+import { type SectionResult, table, unavailable } from '../lib/report.js';
+import type { Settings } from '../lib/settings.js';
+import { fmtSpread, spread } from '../lib/stats.js';
+
+const VARIANTS: readonly [string, string][] = [
+  ['limits', 'the sidecar’s `SERVER_LIMITS` (timeouts, header size, requests per socket)'],
+  ['headers', 'the answer’s headers (`no-store`, `nosniff`, content type) through `reply.headers()`'],
+  ['buffer', 'the body as a `Buffer` (as the sidecar sends it)'],
+  ['answer', 'core’s `answer()` called on the request path (cached snapshot)'],
+  ['raw', 'the same headers precomputed, written by `reply.hijack()` + `res.writeHead()`'],
+];
+
+const DEPENDENCIES = [
+  'fastify',
+  '@probekit/core',
+  'execa',
+  'prom-client',
+  'ajv',
+  'yaml',
+  '@probekit/sidecar',
+];
+
+export async function breakdown(settings: Settings, env: Environment): Promise<SectionResult> {
+  const [answerRows, execRows, importRows] = [
+    await answerParts(settings, env),
+    await execParts(settings),
+    await imports(settings),
+  ];
+  const body = [
+    '### A fastify probe answer, ingredient by ingredient',
+    '',
+    'Bare fastify `ok` plus one ingredient, loaded head-to-head with the bare route on the server core (as in the throughput ' +
+      'section); server CPU per request, ratio to the bare route. The ingredients add up to what the sidecar and the SDK plugin ' +
+      'pay over a bare route.',
+    '',
+    table(['ingredient', 'CPU/request × bare fastify'], answerRows),
+    '',
+    '### An exec check, part by part',
+    '',
+    'Sequential spawns of `true` in one process on the server core; CPU time of that process per spawn (the command’s own ' +
+      'CPU is not included).',
+    '',
+    table(['spawn', 'CPU µs per spawn'], execRows),
+    '',
+    '### Start-up price of each dependency',
+    '',
+    'Each imported alone into a fresh `node` on the server core (median of 3): time to import and RSS growth. Not additive: ' +
+      'packages share node’s own modules and each other.',
+    '',
+    table(['import', 'ms', 'RSS MiB'], importRows),
+  ].join('\n');
+  return { title: 'Where the cost goes', body, targets: [] };
+}
+
+async function answerParts(settings: Settings, env: Environment): Promise<string[][]> {
+  const variant = (id: string): Server => ({
+    id: `fastify-${id}`,
+    label: id,
+    group: 'baseline',
+    startedPath: '/ok',
+    missing: async () => undefined,
+    command: (port) => ({
+      file: process.execPath,
+      args: [join(ROOT, 'bench/servers/fastify-variant.mjs'), String(port), id],
+    }),
+  });
+  const bare: Server = {
+    ...variant('bare'),
+    command: (port) => ({
+      file: process.execPath,
+      args: [join(ROOT, 'bench/servers/fastify-ok.mjs'), String(port)],
+    }),
+  };
+  const baseline = await launch(bare, env, []);
+  if (!isRunning(baseline)) return VARIANTS.map(([, label]) => [label, unavailable(baseline.reason)]);
+  const running = new Map<string, Running>();
+  const rows = new Map<string, string>();
+  for (const [id] of VARIANTS) {
+    const started = await launch(variant(id), env, []);
+    if (isRunning(started)) running.set(id, started);
+    else rows.set(id, unavailable(started.reason));
+  }
+  const ratios = new Map<string, number[]>();
+  const half = Math.max(1, settings.connections >> 1);
+  if (settings.warmupSeconds > 0) {
+    for (const server of [baseline, ...running.values()]) {
+      await load({
+        url: server.url('/ok'),
+        seconds: settings.warmupSeconds,
+        connections: settings.connections,
+      });
+    }
+  }
+  for (let rep = 0; rep < settings.reps; rep++) {
+    for (const [id, server] of running) {
+      const c0 = cpuTimes(server.process.pid).self;
+      const b0 = cpuTimes(baseline.process.pid).self;
+      const [c, b] = await Promise.all([
+        load({ url: server.url('/ok'), seconds: settings.loadSeconds, connections: half }),
+        load({ url: baseline.url('/ok'), seconds: settings.loadSeconds, connections: half }),
+      ]);
+      const ratio =
+        (cpuTimes(server.process.pid).self - c0) /
+        c.requests /
+        ((cpuTimes(baseline.process.pid).self - b0) / b.requests);
+      (ratios.get(id) ?? ratios.set(id, []).get(id)!).push(ratio);
+      console.log(`  fastify + ${id}: ×${ratio.toFixed(3)} CPU/request`);
+    }
+  }
+  for (const server of [baseline, ...running.values()]) await server.process.kill();
+  return VARIANTS.map(([id, label]) => [
+    label,
+    rows.get(id) ?? `×${fmtSpread(spread(ratios.get(id) ?? []), 3)}`,
+  ]);
+}
+
+async function execParts(settings: Settings): Promise<string[][]> {
+  const spec = { count: settings.quick ? 20 : 200, reps: settings.reps };
+  const worker = spawnPinned(
+    SERVER_CPU,
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'bench/workers/spawn-cost.ts'), JSON.stringify(spec)],
+    { cwd: ROOT },
+  );
+  try {
+    const results = await worker.line(
+      (l) => (l.startsWith('{') ? (JSON.parse(l) as Record<string, number[]>) : undefined),
+      120_000,
+    );
+    return Object.entries(results).map(([name, values]) => [name, fmtSpread(spread(values))]);
+  } catch (error) {
+    console.error(`  spawn cost failed: ${(error as Error).message}\n${tail(worker.output())}`);
+    return [['spawn cost', unavailable('failed')]];
+  } finally {
+    await worker.kill();
+  }
+}
+
+async function imports(settings: Settings): Promise<string[][]> {
+  const rows: string[][] = [];
+  const script = join(ROOT, 'bench/workers/import-cost.mjs');
+  for (const specifier of DEPENDENCIES) {
+    const ms: number[] = [];
+    const rss: number[] = [];
+    for (let rep = 0; rep < (settings.quick ? 1 : 3); rep++) {
+      const child = spawnPinned(SERVER_CPU, process.execPath, [script, specifier], {
+        cwd: join(ROOT, 'bench'),
+      });
+      try {
+        const line = await child.line((l) =>
+          l.startsWith('{') ? (JSON.parse(l) as { ms: number; rssMiB: number }) : undefined,
+        );
+        ms.push(line.ms);
+        rss.push(line.rssMiB);
+      } catch (error) {
+        console.error(`  import ${specifier} failed: ${(error as Error).message}`);
+      } finally {
+        await child.kill();
+      }
+    }
+    rows.push([`\`${specifier}\``, fmtSpread(spread(ms)), fmtSpread(spread(rss), 1)]);
+    console.log(`  import ${specifier}: ${fmtSpread(spread(ms))} ms, ${fmtSpread(spread(rss), 1)} MiB`);
+  }
+  return rows;
+}
