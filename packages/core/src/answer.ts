@@ -54,41 +54,47 @@ interface ParsedRequest {
   readonly exclude: readonly string[];
 }
 
-/** Whether `url` is one of the probe paths (`/readyz`, `/livez/db`, …), for adapters that route by prefix. */
-export function isProbePath(url: string): boolean {
-  const path = pathOf(url);
-  const second = path.indexOf('/', 1);
-  return KIND_BY_SEGMENT.has(path.slice(1, second === -1 ? undefined : second));
-}
-
 /** Answers a probe request from a snapshot, or `undefined` when the path is not a probe path. */
 export function answer(
   snapshot: Snapshot,
   request: ProbeRequest,
   options: AnswerOptions = {},
 ): Answer | undefined {
-  const parsed = parse(request.url, request.accept);
-  if (!parsed) return undefined;
-  if (request.method !== undefined && request.method !== 'GET' && request.method !== 'HEAD') {
-    return {
-      status: 405,
-      headers: { ...COMMON, 'content-type': TEXT, allow: 'GET, HEAD' },
-      body: 'method not allowed\n',
-    };
-  }
   const details = detailsAllowed(options.details ?? true, request.authorization);
-  const key = `${details ? 'd' : 'p'}|${request.url}|${parsed.json}`;
+  const json = jsonFlavour(request.accept);
+  // The cache is looked up before anything is parsed: a probe answered once per snapshot costs one lookup.
+  const key = `${details ? 'd' : 'p'}${json}${request.url}`;
   const cache = cacheOf(snapshot);
-  const cached = cache.get(key);
-  if (cached) return cached;
-  const rendered = render(snapshot, parsed, details);
-  if (cache.size < 256) cache.set(key, rendered);
+  let rendered = cache.get(key);
+  if (rendered === undefined) {
+    const parsed = parse(request.url, json);
+    rendered = parsed ? render(snapshot, parsed, details) : null;
+    if (cache.size < MAX_CACHED_ANSWERS) cache.set(key, rendered);
+  }
+  if (rendered === null) return undefined;
+  if (request.method !== undefined && request.method !== 'GET' && request.method !== 'HEAD')
+    return METHOD_NOT_ALLOWED;
   return rendered;
 }
 
-const caches = new WeakMap<Snapshot, Map<string, Answer>>();
+/** Bounds the answers kept per snapshot, whatever query strings clients invent. */
+const MAX_CACHED_ANSWERS = 256;
 
-function cacheOf(snapshot: Snapshot): Map<string, Answer> {
+const METHOD_NOT_ALLOWED: Answer = Object.freeze({
+  status: 405,
+  headers: Object.freeze({ ...COMMON, 'content-type': TEXT, allow: 'GET, HEAD' }),
+  body: 'method not allowed\n',
+});
+
+function jsonFlavour(accept: string | undefined): '' | 'health+json' | 'json' {
+  if (accept === undefined || !accept.includes('json')) return '';
+  if (accept.includes('application/health+json')) return 'health+json';
+  return accept.includes('application/json') ? 'json' : '';
+}
+
+const caches = new WeakMap<Snapshot, Map<string, Answer | null>>();
+
+function cacheOf(snapshot: Snapshot): Map<string, Answer | null> {
   let cache = caches.get(snapshot);
   if (!cache) {
     cache = new Map();
@@ -97,12 +103,7 @@ function cacheOf(snapshot: Snapshot): Map<string, Answer> {
   return cache;
 }
 
-function pathOf(url: string): string {
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
-}
-
-function parse(url: string, accept: string | undefined): ParsedRequest | undefined {
+function parse(url: string, accepted: '' | 'health+json' | 'json'): ParsedRequest | undefined {
   const query = url.indexOf('?');
   const path = query === -1 ? url : url.slice(0, query);
   const segments = path.split('/');
@@ -116,9 +117,7 @@ function parse(url: string, accept: string | undefined): ParsedRequest | undefin
   }
   const params = query === -1 ? undefined : new URLSearchParams(url.slice(query + 1));
   const format = params?.get('format');
-  let json: ParsedRequest['json'] = false;
-  if (format === 'json' || accept?.includes('application/health+json')) json = 'health+json';
-  else if (accept?.includes('application/json')) json = 'json';
+  const json: ParsedRequest['json'] = format === 'json' ? 'health+json' : accepted || false;
   return {
     kind,
     check,

@@ -103,7 +103,11 @@ export function sameDefinition(a: ResolvedCheck, b: ResolvedCheck): boolean {
 function sameIdentity(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  return JSON.stringify(a) === JSON.stringify(b);
+  try {
+    return JSON.stringify(a) === JSON.stringify(b);
+  } catch {
+    return false; // a circular identity (a client object) cannot be compared: treat it as changed
+  }
 }
 
 function resolveProber(check: CheckSpec['check'], path: string): Prober {

@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { MANUAL_KIND } from './checks/manual.js';
 import { resolveChecks, sameDefinition } from './definition.js';
-import { InvalidCheckError, UnknownCheckError } from './errors.js';
+import { type CheckUnknownError, InvalidCheckError, UnknownCheckError } from './errors.js';
 import { redact } from './redact.js';
 import { type RunEnd, runProber } from './run.js';
 import { applyResult, INITIAL_THRESHOLD_STATE, probeStates, type ThresholdState } from './state.js';
@@ -39,7 +39,7 @@ export interface EngineOptions {
 /** A run the engine threw away because the prober could not decide. */
 export interface DiscardedRun {
   readonly check: string;
-  readonly error: Error;
+  readonly error: CheckUnknownError;
 }
 
 export interface EngineEvents {
@@ -119,6 +119,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     clearInterval(this.#sweep);
     for (const worker of this.#workers.values()) this.#halt(worker);
     await settleWithin([...this.#inFlight], 2000);
+    for (const worker of this.#workers.values()) worker.check.prober.dispose?.();
   }
 
   /**
@@ -143,6 +144,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     for (const [name, old] of this.#workers) {
       if (next.get(name) === old) continue;
       this.#halt(old);
+      // A replaced prober is the old definition's: it will not run again.
+      if (next.get(name)?.check.prober !== old.check.prober) old.check.prober.dispose?.();
       if (!next.has(name)) {
         summary.removed.push(name);
         this.emit('removed', name);

@@ -3,10 +3,10 @@ export {
   type Answer,
   type AnswerOptions,
   answer,
-  isProbePath,
   PROBE_PATHS,
   type ProbeRequest,
 } from './answer.js';
+export { abortReason, elapsedMs, errorMessage, optionsObject } from './checks/common.js';
 export { fn } from './checks/function.js';
 export * from './checks/index.js';
 export { MANUAL_KIND, manual } from './checks/manual.js';

@@ -36,6 +36,11 @@ export interface Prober {
   /** Values (header values, passwords) that must never appear in an answer, a log line or a metric. */
   readonly secrets?: readonly string[];
   run(signal: AbortSignal): Promise<Outcome>;
+  /**
+   * Releases what the prober holds between runs (a histogram, a channel); called on `stop()` and on
+   * removal. A later `run()` (the engine started again) must acquire it afresh.
+   */
+  dispose?(): void;
 }
 
 /** A function check: resolve (optionally with an observed value) to pass; throw or reject to fail. */

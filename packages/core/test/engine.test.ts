@@ -377,3 +377,32 @@ describe('secrets of the check kinds', () => {
     for (const output of outputs) assert.doesNotMatch(output, /sentinel/);
   });
 });
+
+describe('dispose', () => {
+  it('is called for each prober on stop() and for a prober removed or replaced by setChecks()', async () => {
+    const disposed: string[] = [];
+    const prober = (id: string) => ({
+      kind: 'custom',
+      target: id,
+      identity: id,
+      run: async () => ({ ok: true }),
+      dispose: () => disposed.push(id),
+    });
+    const kept = prober('kept');
+    const engine = new Engine({
+      checks: [
+        { name: 'kept', check: kept },
+        { name: 'gone', check: prober('gone') },
+        { name: 'changed', check: prober('changed-v1') },
+      ],
+    });
+    engine.start();
+    engine.setChecks([
+      { name: 'kept', check: kept },
+      { name: 'changed', check: prober('changed-v2') },
+    ]);
+    assert.deepEqual(disposed.sort(), ['changed-v1', 'gone']);
+    await engine.stop();
+    assert.deepEqual(disposed.sort(), ['changed-v1', 'changed-v2', 'gone', 'kept']);
+  });
+});

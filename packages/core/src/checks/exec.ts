@@ -1,5 +1,4 @@
 // The `exec` kind, after the kubelet's pkg/probe/exec: argv without a shell, success iff exit 0, 10 KiB of output kept.
-import { execa } from 'execa';
 import { InvalidCheckError } from '../errors.js';
 import type { Outcome, Prober } from '../types.js';
 import { abortReason, optionsObject } from './common.js';
@@ -75,6 +74,8 @@ async function runCommand(
     const value = process.env[name];
     if (value !== undefined) env[name] = value;
   }
+  // execa is loaded on the first exec run: importing it costs ~100 ms of every cold start otherwise.
+  const { execa } = await import('execa');
   const child = execa(file, args, {
     env: { ...env, ...extra },
     extendEnv: false,

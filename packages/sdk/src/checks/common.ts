@@ -1,6 +1,8 @@
 // What the client checks share: one client call at a time, bounded by the run's signal; options; targets.
 import { isIP } from 'node:net';
-import { InvalidCheckError } from '@probekit/core';
+import { abortReason, errorMessage, InvalidCheckError, optionsObject } from '@probekit/core';
+
+export { abortReason, elapsedMs, errorMessage } from '@probekit/core';
 
 /** What a call does when the run gives up on it, or when it settles after that. */
 export interface CallHooks<T> {
@@ -76,36 +78,9 @@ export class ClientCalls {
   }
 }
 
-/** Milliseconds since `start` (a `performance.now()`), to the microsecond. */
-export function elapsedMs(start: number): number {
-  return Math.round((performance.now() - start) * 1000) / 1000;
-}
-
-/** Why the signal fired: `timed out after 300 ms`, `the engine stopped`. */
-export function abortReason(signal: AbortSignal): string {
-  const reason: unknown = signal.reason;
-  return reason instanceof Error && reason.message ? reason.message : 'aborted';
-}
-
-/** An error's message; node's happy-eyeballs connect fails with an AggregateError whose own message is empty. */
-export function errorMessage(error: unknown): string {
-  if (error instanceof AggregateError && !error.message) return error.errors.map(errorMessage).join('; ');
-  if (error instanceof Error) return error.message || (error as NodeJS.ErrnoException).code || error.name;
-  return String(error);
-}
-
 /** Validates a check's options object (plain, only `known` keys); `undefined` is no options. */
 export function optionsOf(kind: string, value: unknown, known: readonly string[]): Record<string, unknown> {
-  if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidCheckError(kind, 'must be an object', value);
-  }
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) {
-      throw new InvalidCheckError(`${kind}.${key}`, `is not an option (known: ${known.join(', ')})`, key);
-    }
-  }
-  return value as Record<string, unknown>;
+  return value === undefined ? {} : optionsObject(kind, value, known);
 }
 
 /** A number in [min, max] (`exclusiveMin`: above min); `fallback` when undefined. */

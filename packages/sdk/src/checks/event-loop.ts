@@ -1,6 +1,6 @@
 // The process's own event-loop delay: a perf_hooks histogram read and reset by each run, compared at a percentile.
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
-import { CHECK_DEFAULTS, type Outcome, type Prober } from '@probekit/core';
+import type { Outcome, Prober } from '@probekit/core';
 import { abortReason, numberIn, optionsOf } from './common.js';
 
 export interface EventLoopDelayOptions {
@@ -26,8 +26,7 @@ export interface EventLoopDelayOptions {
  * Fails when the event loop's delay at `percentile` since the previous run exceeds `maxMs`.
  * observedValue: that delay in ms (the sampling interval subtracted, so an idle loop reads ~0).
  * The histogram is enabled by the first run, which samples for 10 × `resolutionMs` to have
- * evidence, and it disables itself when runs stop coming (three of the last gaps between runs, at
- * least 1 s): a stopped engine or a removed check leaves no timer behind, and a later run re-enables it.
+ * evidence, and disabled by `dispose()` (the engine's stop or the check's removal); a later run re-enables it.
  */
 export function eventLoopDelay(options?: EventLoopDelayOptions): Prober {
   const o = optionsOf('eventLoopDelay', options, ['percentile', 'maxMs', 'resolutionMs']);
@@ -65,6 +64,7 @@ export function eventLoopDelay(options?: EventLoopDelayOptions): Prober {
         observedUnit: 'ms',
       };
     },
+    dispose: () => monitor.disable(),
   };
 }
 
@@ -75,14 +75,12 @@ interface Sample {
   readonly windowMs: number;
 }
 
-/** Owns the histogram: enabled on demand, read and reset by each take, disabled when takes stop coming. */
+/** Owns the histogram: enabled on demand, read and reset by each take, disabled on dispose. */
 class LoopMonitor {
   readonly #resolutionMs: number;
   readonly #histogram: IntervalHistogram;
   /** When the current window began; undefined while the histogram is disabled. */
   #windowStart: number | undefined;
-  #lastTakeAt: number | undefined;
-  #idle: NodeJS.Timeout | undefined;
 
   constructor(resolutionMs: number) {
     this.#resolutionMs = resolutionMs;
@@ -91,15 +89,9 @@ class LoopMonitor {
 
   /** The delays since the previous take, or undefined if the signal fired while a fresh histogram warmed up. */
   async take(signal: AbortSignal, percentile: number): Promise<Sample | undefined> {
-    const now = performance.now();
-    // Before the second take the gap is unknown: assume the default period; a wrong guess costs one warm-up.
-    const gap = this.#lastTakeAt === undefined ? CHECK_DEFAULTS.periodSeconds * 1000 : now - this.#lastTakeAt;
-    this.#lastTakeAt = now;
-    clearTimeout(this.#idle);
-    this.#idle = setTimeout(() => this.#disable(), Math.max(3 * gap, 1000)).unref();
     if (this.#windowStart === undefined) {
       this.#histogram.enable();
-      this.#windowStart = now;
+      this.#windowStart = performance.now();
       if (!(await sleep(10 * this.#resolutionMs, signal))) return undefined;
     }
     const end = performance.now();
@@ -119,7 +111,7 @@ class LoopMonitor {
     return Math.max(0, Math.round((nanoseconds / 1e6 - this.#resolutionMs) * 1000) / 1000);
   }
 
-  #disable(): void {
+  disable(): void {
     this.#histogram.disable();
     this.#histogram.reset();
     this.#windowStart = undefined;
