@@ -146,17 +146,15 @@ describe('probekit wait', () => {
       'wait',
       '--for',
       'tcp://127.0.0.1:1',
-      '--for',
-      'exec:true',
       '--timeout',
-      '500ms',
+      '800ms',
       '--interval',
       '100ms',
     ]);
     assert.equal(result.code, 1);
     assert.match(
       result.stderr,
-      /^timed out after 500ms; not up:\n {2}tcp:\/\/127\.0\.0\.1:1: .*ECONNREFUSED.*\n$/,
+      /^timed out after 800ms; not up:\n {2}tcp:\/\/127\.0\.0\.1:1: .*ECONNREFUSED.*\n$/,
     );
   });
 });

@@ -78,6 +78,8 @@ describe('reload', () => {
   });
 
   it('refuses a bad file with every error logged, and keeps running the old config', async () => {
+    // `new` was just added: like any new readiness check it fails until its first run.
+    await until(async () => (await kubeProbe(`${sidecar.url}/readyz`)).status === 200);
     configMap.publish(
       `checks:\n${dbCheck()}  - name: new\n    exec: { command: [] }\n  - { name: db, tcpSocket: { port: 99999 } }\n`,
     );

@@ -20,7 +20,7 @@ describe('the sidecar’s error registry', () => {
 
   it('documents every code in docs/sidecar.md, and no other', () => {
     const docs = readFileSync(new URL('../../../docs/sidecar.md', import.meta.url), 'utf8');
-    const documented = [...docs.matchAll(/^\| `(PROBEKIT_[A-Z_]+)` \|/gm)].map((match) => match[1]);
+    const documented = [...docs.matchAll(/^\| `(PROBEKIT_[A-Z_]+)` +\|/gm)].map((match) => match[1]);
     assert.deepEqual(documented, [...SIDECAR_ERROR_CODES]);
   });
 
