@@ -63,15 +63,19 @@ console.log(`the demo app and the sidecar have stopped (sidecar exit code ${code
 process.exit(stopping ? 0 : code);
 
 function printUrls(url) {
+  const links = [
+    ['/readyz?verbose', 'readiness, one line per check'],
+    ['/livez?verbose', "liveness (only the app's port)"],
+    ['/healthz?format=json', 'every check, IETF health+json'],
+    ['/readyz/app', 'one check alone'],
+    ['/metrics', 'Prometheus metrics'],
+  ];
+  const width = Math.max(...links.map(([path]) => url.length + path.length)) + 4;
   console.log(`
 The demo app listens on http://127.0.0.1:${app.port}; its /healthz flips between 200 and 503 every ${flipMs / 1000} s.
 The probekit sidecar checks it. Open:
 
-  ${url}/readyz?verbose     readiness, one line per check
-  ${url}/livez?verbose      liveness (only the app's port)
-  ${url}/healthz?format=json   every check, IETF health+json
-  ${url}/readyz/app         one check alone
-  ${url}/metrics            Prometheus metrics
+${links.map(([path, what]) => `  ${`${url}${path}`.padEnd(width)}${what}`).join('\n')}
 
 Or try: npx probekit probe ${url}/readyz    (exit 0 or 1)
 Ctrl-C stops both.
