@@ -46,6 +46,20 @@ describe('probekit (usage)', () => {
   });
 });
 
+describe('probekit serve (start-up failure)', () => {
+  it('exits 1 with a `cannot start` log line when the port is taken', async (t) => {
+    const taken = http.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    t.after(() => taken.close());
+    const port = String((taken.address() as AddressInfo).port);
+    const result = await runCli(['serve', '--check', 'exec:true', '--port', port, '--host', '127.0.0.1']);
+    assert.equal(result.code, 1);
+    const line = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}');
+    assert.equal(line.msg, 'cannot start');
+    assert.match(line.error, /EADDRINUSE/);
+  });
+});
+
 describe('probekit probe', () => {
   let seen: http.IncomingHttpHeaders | undefined;
   let status = 200;

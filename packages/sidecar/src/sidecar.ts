@@ -75,11 +75,14 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
     try {
       next = await load();
     } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      const errors = error.problems.map((problem) => `${problem.path}: ${problem.message}`);
+      // Whatever went wrong, a reload must never take down a running sidecar.
+      const errors =
+        error instanceof ConfigError
+          ? error.problems.map((problem) => `${problem.path}: ${problem.message}`)
+          : [redact((error as Error).message, secrets)];
       log('error', 'config reload refused; the running config stays', {
         trigger,
-        source: error.source,
+        source: config.source,
         errors,
       });
       return;
