@@ -17,7 +17,7 @@ export const CHECK_DEFAULTS = Object.freeze({
 export const CHECK_NAME = /^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/;
 
 /** The longest period or delay we accept: a day; longer is surely a unit mistake (ms for s). */
-const MAX_SECONDS = 86_400;
+export const MAX_SECONDS = 86_400;
 
 /** Validates and resolves one spec; `path` prefixes field names in errors (`checks[2]`). */
 export function resolveCheck(spec: CheckSpec, path = 'check'): ResolvedCheck {

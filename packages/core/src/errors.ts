@@ -15,10 +15,14 @@ export class InvalidCheckError extends ProbekitError {
   declare readonly code: 'PROBEKIT_INVALID_CHECK';
   readonly path: string;
   readonly value: unknown;
+  /** The message without its path: `must be an integer 1-65535, got `0` (number)`. */
+  readonly problem: string;
   constructor(path: string, expectation: string, value: unknown) {
-    super('PROBEKIT_INVALID_CHECK', `${path}: ${expectation}, got ${describeValue(value)}`);
+    const problem = `${expectation}, got ${describeValue(value)}`;
+    super('PROBEKIT_INVALID_CHECK', `${path}: ${problem}`);
     this.path = path;
     this.value = value;
+    this.problem = problem;
   }
 }
 

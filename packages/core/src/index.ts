@@ -10,7 +10,14 @@ export { abortReason, elapsedMs, errorMessage, optionsObject } from './checks/co
 export { fn } from './checks/function.js';
 export * from './checks/index.js';
 export { MANUAL_KIND, manual } from './checks/manual.js';
-export { CHECK_DEFAULTS, CHECK_NAME, resolveCheck, resolveChecks, sameDefinition } from './definition.js';
+export {
+  CHECK_DEFAULTS,
+  CHECK_NAME,
+  MAX_SECONDS,
+  resolveCheck,
+  resolveChecks,
+  sameDefinition,
+} from './definition.js';
 export { type DiscardedRun, Engine, type EngineEvents, type EngineOptions } from './engine.js';
 export * from './errors.js';
 export { METRIC_NAMES, registerMetrics } from './metrics.js';

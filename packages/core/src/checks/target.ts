@@ -4,15 +4,29 @@ import { InvalidCheckError } from '../errors.js';
 import type { Prober } from '../types.js';
 import { exec } from './exec.js';
 import { grpc } from './grpc.js';
-import { httpGet } from './http.js';
+import { type HttpHeader, httpGet } from './http.js';
 import { tcpSocket } from './tcp.js';
 
 const EXPECTED =
   'must be tcp://host:port, http(s)://host[:port][/path], grpc://host:port[/service] or exec:command [args]';
 const USERINFO = /(\/\/)[^/?#@\s]*@/;
 
-/** Parses one shorthand target into a prober; anything else throws InvalidCheckError with the path `target`. */
-export function parseTarget(text: string): Prober {
+/**
+ * Parses one shorthand target into a prober; anything else throws InvalidCheckError with the path `target`.
+ * `httpHeaders` go with an http(s) target (`probekit probe --header`); any other target refuses them.
+ */
+export function parseTarget(
+  text: string,
+  options: { readonly httpHeaders?: readonly HttpHeader[] } = {},
+): Prober {
+  const prober = parseTargetOnly(text, options.httpHeaders ?? []);
+  if (options.httpHeaders?.length && prober.kind !== 'httpGet') {
+    throw new InvalidCheckError('target', 'must be an http(s) URL to take headers', prober.target);
+  }
+  return prober;
+}
+
+function parseTargetOnly(text: string, httpHeaders: readonly HttpHeader[]): Prober {
   if (typeof text !== 'string') throw new InvalidCheckError('target', EXPECTED, text);
   if (text.startsWith('exec:')) {
     // Split on whitespace, no shell: write `exec:sh -c …` in a config file when quoting matters.
@@ -37,6 +51,7 @@ export function parseTarget(text: string): Prober {
       // WHATWG URL drops a default port, so an empty one is 80 or 443.
       port: port || (url.protocol === 'https:' ? 443 : 80),
       path: `${url.pathname}${url.search}`,
+      httpHeaders,
     });
   }
   const form = url.protocol === 'tcp:' ? 'tcp://host:port' : 'grpc://host:port[/service]';

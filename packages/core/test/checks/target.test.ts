@@ -145,3 +145,16 @@ describe('defaultCheckName', () => {
     assert.notEqual(a, b);
   });
 });
+
+describe('parseTarget with headers', () => {
+  it('gives httpHeaders to an http(s) target and refuses them elsewhere', () => {
+    const prober = parseTarget('http://127.0.0.1:8080/x', { httpHeaders: [{ name: 'X-Probe', value: '1' }] });
+    assert.deepEqual((prober.identity as { httpHeaders: unknown }).httpHeaders, [
+      { name: 'X-Probe', value: '1' },
+    ]);
+    assert.throws(() => parseTarget('tcp://127.0.0.1:1', { httpHeaders: [{ name: 'X', value: '1' }] }), {
+      code: 'PROBEKIT_INVALID_CHECK',
+      message: /^target: must be an http\(s\) URL to take headers/,
+    });
+  });
+});

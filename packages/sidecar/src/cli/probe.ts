@@ -1,5 +1,5 @@
 // `probekit probe URL`: one kubelet-style HTTP probe, exit 0/1 — an exec probe for images without curl.
-import { type HttpHeader, httpGet, InvalidCheckError, type Prober, parseTarget } from '@probekit/core';
+import { type HttpHeader, InvalidCheckError, type Prober, parseTarget } from '@probekit/core';
 import { parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
 import { runOnce } from '../once.js';
@@ -30,7 +30,7 @@ Example (a Docker HEALTHCHECK or an exec probe):
     if (target === undefined) throw new UsageError('give the URL to probe', 'probe');
     const timeout = stringFlag(parsed, 'timeout');
     const timeoutMs = timeout === undefined ? 1000 : parseDuration(timeout, '--timeout', 'probe');
-    const prober = usable(() => proberFor(target, listFlag(parsed, 'header').map(header)));
+    const prober = usable(() => parseTarget(target, { httpHeaders: listFlag(parsed, 'header').map(header) }));
     const result = await runOnce(prober, timeoutMs);
     if (result.ok) return 0;
     process.stderr.write(`probe failed: ${result.reason ?? result.result}\n`);
@@ -47,22 +47,6 @@ function usable(build: () => Prober): Prober {
       throw new UsageError(error.message.replace(/^target:/, 'URL'), 'probe');
     throw error;
   }
-}
-
-function proberFor(target: string, headers: HttpHeader[]): Prober {
-  const prober = parseTarget(target);
-  if (headers.length === 0) return prober;
-  if (prober.kind !== 'httpGet') throw new UsageError('--header only applies to http(s) URLs', 'probe');
-  // parseTarget takes no headers: the URL is split again, as parseTarget does, with them added.
-  const url = new URL(target);
-  const https = url.protocol === 'https:';
-  return httpGet({
-    scheme: https ? 'HTTPS' : 'HTTP',
-    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: Number(url.port) || (https ? 443 : 80),
-    path: `${url.pathname}${url.search}`,
-    httpHeaders: headers,
-  });
 }
 
 function header(text: string): HttpHeader {

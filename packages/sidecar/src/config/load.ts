@@ -250,7 +250,7 @@ function timing(defaults: Timing, probes: readonly ProbeKind[]): Timing {
 
 // Core reports a kind's paths relative to the kind (`httpGet.port`): the config's path goes in front.
 function fromCoreError(error: InvalidCheckError, path: string): ConfigProblem {
-  const message = error.message.slice(error.path.length + 2);
+  const message = error.problem;
   if (error.path === 'target') return { path, message };
   return { path: error.path.startsWith(path) ? error.path : `${path}.${error.path}`, message };
 }

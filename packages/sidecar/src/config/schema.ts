@@ -1,9 +1,7 @@
 // The config file's JSON Schema: the one source for validation, for editors (schema/probekit.schema.json) and for the docs.
 // `errorMessage` (an annotation editors also understand) is the message shown for any error at that node.
-import { CHECK_NAME, PROBE_KINDS } from '@probekit/core';
+import { CHECK_NAME, MAX_SECONDS, PROBE_KINDS } from '@probekit/core';
 
-/** The longest period or delay accepted, as in core: a day; longer is surely a unit mistake. */
-export const MAX_SECONDS = 86_400;
 /** The check name the sidecar uses for its own shutdown gate. */
 export const SHUTDOWN_CHECK = 'shutdown';
 /** The handler keys of a check: exactly one must be present. */
