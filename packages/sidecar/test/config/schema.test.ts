@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { CONFIG_SCHEMA } from '../../src/config/schema.js';
 
 type Node = Record<string, unknown>;
@@ -19,6 +21,12 @@ function objectNodes(node: unknown, path = '#'): [string, Node][] {
 }
 
 describe('the config schema', () => {
+  it('is compiled ahead of time into src/config/schema-validator.generated.ts, up to date', async () => {
+    const script = new URL('../../scripts/write-schema.mjs', import.meta.url).pathname;
+    const run = promisify(execFile)(process.execPath, ['--import', 'tsx', script, '--check']);
+    await assert.doesNotReject(run, 'npm run schema -w @probekit/sidecar regenerates it');
+  });
+
   it('is committed as schema/probekit.schema.json exactly as generated (npm run schema -w @probekit/sidecar)', () => {
     const committed = JSON.parse(
       readFileSync(new URL('../../schema/probekit.schema.json', import.meta.url), 'utf8'),
