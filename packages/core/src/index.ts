@@ -6,7 +6,13 @@ export {
   PROBE_PATHS,
   type ProbeRequest,
 } from './answer.js';
-export { abortReason, elapsedMs, errorMessage, optionsObject } from './checks/common.js';
+export {
+  abortReason,
+  elapsedMs,
+  errorMessage,
+  type OptionErrorFactory,
+  optionsObject,
+} from './checks/common.js';
 export { fn } from './checks/function.js';
 export * from './checks/index.js';
 export { MANUAL_KIND, manual } from './checks/manual.js';

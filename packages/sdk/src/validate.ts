@@ -1,4 +1,5 @@
 // Option checks shared by the features that own each option; one message template (`path: expectation, got value`).
+import { optionsObject as coreOptionsObject } from '@probekit/core';
 import { InvalidOptionError } from './errors.js';
 
 /** Refuses anything but a plain object with only `known` keys, so a typo (`drainDelay`) is an error, not a default. */
@@ -7,15 +8,12 @@ export function optionsObject(
   value: unknown,
   known: readonly string[],
 ): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidOptionError(path, 'must be an object', value);
-  }
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) {
-      throw new InvalidOptionError(`${path}.${key}`, `is not an option (known: ${known.join(', ')})`, key);
-    }
-  }
-  return value as Record<string, unknown>;
+  return coreOptionsObject(
+    path,
+    value,
+    known,
+    (at, expectation, got) => new InvalidOptionError(at, expectation, got),
+  );
 }
 
 /** A number of seconds from `min` (inclusive) up to a day; `fallback` when undefined. */

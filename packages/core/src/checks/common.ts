@@ -2,18 +2,28 @@
 import { isIP } from 'node:net';
 import { InvalidCheckError } from '../errors.js';
 
-/** Validates that `value` is a plain object with only `known` keys; returns it as a record. */
+/** Makes the error for an invalid option: `InvalidCheckError` here, the SDK's `InvalidOptionError` there. */
+export type OptionErrorFactory = (path: string, expectation: string, value: unknown) => Error;
+
+const invalidCheck: OptionErrorFactory = (path, expectation, value) =>
+  new InvalidCheckError(path, expectation, value);
+
+/**
+ * Validates that `value` is a plain object with only `known` keys, so a typo is an error rather
+ * than a silent default; returns it as a record.
+ */
 export function optionsObject(
   path: string,
   value: unknown,
   known: readonly string[],
+  invalid: OptionErrorFactory = invalidCheck,
 ): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidCheckError(path, 'must be an object', value);
+    throw invalid(path, 'must be an object', value);
   }
   for (const key of Object.keys(value)) {
     if (!known.includes(key))
-      throw new InvalidCheckError(`${path}.${key}`, `is not an option (known: ${known.join(', ')})`, key);
+      throw invalid(`${path}.${key}`, `is not an option (known: ${known.join(', ')})`, key);
   }
   return value as Record<string, unknown>;
 }
