@@ -54,7 +54,7 @@ for (let rep = 0; rep < reps; rep++) {
     const before = process.cpuUsage();
     for (let i = 0; i < count; i++) await run();
     const used = process.cpuUsage(before);
-    (results[name] ??= []).push((used.user + used.system) / count);
+    results[name] = [...(results[name] ?? []), (used.user + used.system) / count];
   }
 }
 process.stdout.write(`${JSON.stringify(results)}\n`);
