@@ -20,7 +20,6 @@ describe('postgres()', { skip: !available }, () => {
       assert.deepEqual(prober.secrets, ['not-needed-secret']);
       const end = await runProber(prober, 2000);
       assert.equal(end.result, 'success');
-      assert.ok(end.result !== 'unknown' && end.result !== 'cancelled');
       assert.equal(typeof end.outcome.observedValue, 'number');
       assert.equal(end.outcome.observedUnit, 'ms');
       assert.equal(pool.totalCount, 1, 'the check borrowed one client and gave it back');
