@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { exec, runProber } from '@probekit/core';
 import { CLI } from '../sidecar/helpers.js';
 import { execChurn } from './support/exec-churn.js';
-import { fdCount, processes, rssKib, settle } from './support/proc.js';
+import { fdCount, leftovers, processes, rssKib, settle } from './support/proc.js';
 
 const MiB = 1024;
 
@@ -23,9 +23,38 @@ describe('exec under abuse', () => {
   it('100 timed-out runs of a command that forks leave no process and no descriptor behind', async () => {
     const result = await execChurn({ runs: 100, parallel: 25 });
     assert.deepEqual(result.unexpected, [], 'every run ends as a timeout');
-    assert.ok(result.slowestMs < 200 + 500, `a run took ${result.slowestMs} ms against a 200 ms timeout`);
+    assert.ok(
+      result.slowestMs < 200 + 300 + result.maxLagMs,
+      `a run took ${result.slowestMs} ms against a 200 ms timeout (event loop lag ${result.maxLagMs} ms)`,
+    );
     assert.deepEqual(result.leftoverProcesses, [], 'processes left behind');
-    assert.equal(result.fdsAfter, result.fdsBefore, `descriptors left open: ${result.extraFds.join(', ')}`);
+    assert.ok(result.fdsAfter <= result.fdsBefore, `descriptors left open: ${result.extraFds.join(', ')}`);
+  });
+
+  it('a run that times out while exec is still loading (the first run of a cold start) leaves nothing behind', {
+    todo: 'core exec.ts: no signal.aborted check after `await import(execa)`: the command is spawned unkillable (reported)',
+  }, async (t) => {
+    // A fresh process, so that execa is not loaded yet; a 1 ms timeout ends the run before the import does.
+    // It stays up until told, as a sidecar would: what it spawned lives as long as it does.
+    const marker = `62.${process.pid}`;
+    const script = `
+        import { exec, runProber } from '@probekit/core';
+        const end = await runProber(exec({ command: ['sleep', '${marker}'] }), 1);
+        console.log(end.result);
+        process.stdin.resume().on('end', () => process.exit(0));`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    t.after(() => child.stdin.end());
+    const [result] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+    assert.equal(result, 'timeout');
+    const left = await settle(
+      () => leftovers(marker),
+      (found) => found.length === 0,
+      1000,
+    );
+    for (const { pid } of left) process.kill(pid, 'SIGKILL');
+    assert.deepEqual(left, [], 'the command outlived its run');
   });
 
   it('a command flooding tens of MB is capped and killed early, with bounded memory', async () => {
@@ -55,7 +84,7 @@ describe('exec under abuse', () => {
       () => fdCount(),
       (count) => count <= fdsBefore,
     );
-    assert.equal(fdsAfter, fdsBefore);
+    assert.ok(fdsAfter <= fdsBefore, `${fdsAfter - fdsBefore} descriptors left open`);
   });
 
   it('a missing, non-executable or misplaced command is a clear failure, not a crash', async () => {
@@ -78,13 +107,11 @@ describe('exec under abuse', () => {
       assert.equal(end.result, 'failure', command.join(' '));
       if (end.result === 'failure') assert.match(end.outcome.output ?? '', reason);
     }
-    assert.equal(
-      await settle(
-        () => fdCount(),
-        (count) => count <= fdsBefore,
-      ),
-      fdsBefore,
+    const fdsAfter = await settle(
+      () => fdCount(),
+      (count) => count <= fdsBefore,
     );
+    assert.ok(fdsAfter <= fdsBefore, `${fdsAfter - fdsBefore} descriptors left open`);
   });
 
   // In a container whose PID 1 is the sidecar itself, orphans of a killed process group (the backgrounded

@@ -2,6 +2,7 @@
 // processes (found by a marker in their argv), zombies, and this process's file descriptors. Shared by the fast
 // test and `npm run soak`.
 import { randomInt } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { exec, runProber } from '@probekit/core';
 import { fdCount, fdTargets, leftovers, type ProcessInfo, settle } from './proc.js';
 
@@ -17,8 +18,10 @@ export interface ChurnResult {
   readonly runs: number;
   /** Runs that did not end as `timeout`, with what they ended as. */
   readonly unexpected: readonly string[];
-  /** The slowest run, in ms: bounded by the timeout whatever the command does. */
+  /** The slowest run, in ms: bounded by the timeout whatever the command does… */
   readonly slowestMs: number;
+  /** …plus what this process's event loop lagged (spawning forks, and a fork blocks the loop). */
+  readonly maxLagMs: number;
   readonly leftoverProcesses: readonly ProcessInfo[];
   readonly fdsBefore: number;
   readonly fdsAfter: number;
@@ -36,16 +39,15 @@ export async function execChurn(options: ChurnOptions): Promise<ChurnResult> {
     const end = await runProber(prober, timeoutMs);
     return { result: end.result, durationMs: end.durationMs };
   };
-  // A first run sets up what node creates once (the SIGCHLD handler's pipe), so it is not counted as a leak.
-  await once();
-  await settle(
-    () => leftovers(marker),
-    (left) => left.length === 0,
-  );
+  // A first run, given all the time it needs, loads execa and sets up what node creates once (the SIGCHLD
+  // handler's pipe), so that neither is counted as a leak. A run timing out during that load is its own test.
+  await runProber(exec({ command: ['true'] }), 10_000);
   const fdsBefore = fdCount();
   const targetsBefore = fdTargets();
   const unexpected: string[] = [];
   let slowestMs = 0;
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
   for (let done = 0; done < options.runs; ) {
     const batch = Math.min(options.parallel, options.runs - done);
     const ends = await Promise.all(Array.from({ length: batch }, once));
@@ -55,6 +57,7 @@ export async function execChurn(options: ChurnOptions): Promise<ChurnResult> {
     }
     done += batch;
   }
+  lag.disable();
   const leftoverProcesses = await settle(
     () => leftovers(marker),
     (left) => left.length === 0,
@@ -71,6 +74,7 @@ export async function execChurn(options: ChurnOptions): Promise<ChurnResult> {
     runs: options.runs,
     unexpected,
     slowestMs,
+    maxLagMs: lag.max / 1e6,
     leftoverProcesses,
     fdsBefore,
     fdsAfter,
