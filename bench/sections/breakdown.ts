@@ -3,9 +3,8 @@
 import { join } from 'node:path';
 import type { Environment, Server } from '../candidates.js';
 import { ROOT } from '../candidates.js';
-import { isRunning, launch, type Running } from '../lib/launch.js';
-import { load } from '../lib/loadgen.js';
-import { cpuTimes, SERVER_CPU, spawnPinned, tail } from '../lib/proc.js';
+import { headToHead } from '../lib/headtohead.js';
+import { SERVER_CPU, spawnPinned, tail } from '../lib/proc.js';
 import { type SectionResult, table, unavailable } from '../lib/report.js';
 import type { Settings } from '../lib/settings.js';
 import { fmtSpread, spread } from '../lib/stats.js';
@@ -37,9 +36,9 @@ export async function breakdown(settings: Settings, env: Environment): Promise<S
   const body = [
     '### A fastify probe answer, ingredient by ingredient',
     '',
-    'Bare fastify `ok` plus one ingredient, loaded head-to-head with the bare route on the server core (as in the throughput ' +
-      'section); server CPU per request, ratio to the bare route. The ingredients add up to what the sidecar and the SDK plugin ' +
-      'pay over a bare route.',
+    'Bare fastify `ok` plus one ingredient, head-to-head with the bare route (fresh processes, as in the throughput ' +
+      'section); server CPU per request, ratio to the bare route. The ingredients add up to roughly what the sidecar and the ' +
+      'SDK plugin pay over a bare route.',
     '',
     table(['ingredient', 'CPU/request × bare fastify'], answerRows),
     '',
@@ -61,65 +60,35 @@ export async function breakdown(settings: Settings, env: Environment): Promise<S
 }
 
 async function answerParts(settings: Settings, env: Environment): Promise<string[][]> {
-  const variant = (id: string): Server => ({
-    id: `fastify-${id}`,
+  const fixture = (id: string, script: string, ...args: string[]): Server => ({
+    id,
     label: id,
     group: 'baseline',
     startedPath: '/ok',
     missing: async () => undefined,
     command: (port) => ({
       file: process.execPath,
-      args: [join(ROOT, 'bench/servers/fastify-variant.mjs'), String(port), id],
+      args: [join(ROOT, 'bench/servers', script), String(port), ...args],
     }),
   });
-  const bare: Server = {
-    ...variant('bare'),
-    command: (port) => ({
-      file: process.execPath,
-      args: [join(ROOT, 'bench/servers/fastify-ok.mjs'), String(port)],
-    }),
-  };
-  const baseline = await launch(bare, env, []);
-  if (!isRunning(baseline)) return VARIANTS.map(([, label]) => [label, unavailable(baseline.reason)]);
-  const running = new Map<string, Running>();
-  const rows = new Map<string, string>();
-  for (const [id] of VARIANTS) {
-    const started = await launch(variant(id), env, []);
-    if (isRunning(started)) running.set(id, started);
-    else rows.set(id, unavailable(started.reason));
-  }
-  const ratios = new Map<string, number[]>();
-  const half = Math.max(1, settings.connections >> 1);
-  if (settings.warmupSeconds > 0) {
-    for (const server of [baseline, ...running.values()]) {
-      await load({
-        url: server.url('/ok'),
-        seconds: settings.warmupSeconds,
-        connections: settings.connections,
-      });
+  const bare = { server: fixture('fastify', 'fastify-ok.mjs'), path: '/ok' };
+  const rows: string[][] = [];
+  for (const [id, label] of VARIANTS) {
+    const pairs = await headToHead(
+      { server: fixture(id, 'fastify-variant.mjs', id), path: '/ok' },
+      bare,
+      env,
+      settings,
+    );
+    if (!Array.isArray(pairs)) {
+      rows.push([label, unavailable(pairs.reason)]);
+      continue;
     }
+    const ratios = pairs.map((pair) => pair.candidateUs / pair.baselineUs);
+    console.log(`  fastify + ${id}: ×${ratios.map((r) => r.toFixed(3)).join(', ×')} CPU/request`);
+    rows.push([label, `×${fmtSpread(spread(ratios), 3)}`]);
   }
-  for (let rep = 0; rep < settings.reps; rep++) {
-    for (const [id, server] of running) {
-      const c0 = cpuTimes(server.process.pid).self;
-      const b0 = cpuTimes(baseline.process.pid).self;
-      const [c, b] = await Promise.all([
-        load({ url: server.url('/ok'), seconds: settings.loadSeconds, connections: half }),
-        load({ url: baseline.url('/ok'), seconds: settings.loadSeconds, connections: half }),
-      ]);
-      const ratio =
-        (cpuTimes(server.process.pid).self - c0) /
-        c.requests /
-        ((cpuTimes(baseline.process.pid).self - b0) / b.requests);
-      (ratios.get(id) ?? ratios.set(id, []).get(id)!).push(ratio);
-      console.log(`  fastify + ${id}: ×${ratio.toFixed(3)} CPU/request`);
-    }
-  }
-  for (const server of [baseline, ...running.values()]) await server.process.kill();
-  return VARIANTS.map(([id, label]) => [
-    label,
-    rows.get(id) ?? `×${fmtSpread(spread(ratios.get(id) ?? []), 3)}`,
-  ]);
+  return rows;
 }
 
 async function execParts(settings: Settings): Promise<string[][]> {

@@ -1,6 +1,7 @@
-// Section 1: probe endpoint throughput and p99, each candidate alone on the server core; then head-to-head pairs
-// loaded at once on that core, compared by server CPU time per request (steadier than throughput on a busy machine).
+// Section 1: probe endpoint throughput and p99, each candidate alone on the server core (with its CPU time per
+// request); then head-to-head pairs loaded at once on that core, compared by server CPU time per request.
 import { ENDPOINTS, type Endpoint, type Environment } from '../candidates.js';
+import { headToHead, type PairResult } from '../lib/headtohead.js';
 import { isRunning, launch, type Running } from '../lib/launch.js';
 import { type LoadResult, load } from '../lib/loadgen.js';
 import { cpuTimes } from '../lib/proc.js';
@@ -12,8 +13,10 @@ interface Measured {
   readonly endpoint: Endpoint;
   readonly reason?: string;
   readonly runs: LoadResult[];
-  /** Head-to-head against `endpoint.baseline`: CPU µs per request of each side, per repetition. */
-  readonly h2h: { candidateUs: number; baselineUs: number }[];
+  /** Server CPU µs per request during each alone run. */
+  readonly cpuUs: number[];
+  /** Head-to-head against `endpoint.baseline`, per repetition. */
+  h2h: PairResult[];
 }
 
 export async function throughput(settings: Settings, env: Environment): Promise<SectionResult> {
@@ -35,7 +38,10 @@ export async function throughput(settings: Settings, env: Environment): Promise<
   const measured = new Map<string, Measured>(
     ENDPOINTS.map((endpoint) => {
       const reason = reasons.get(endpoint.server.id);
-      return [endpoint.id, { endpoint, ...(reason !== undefined && { reason }), runs: [], h2h: [] }];
+      return [
+        endpoint.id,
+        { endpoint, ...(reason !== undefined && { reason }), runs: [], cpuUs: [], h2h: [] },
+      ];
     }),
   );
   const live = ENDPOINTS.filter((endpoint) => running.has(endpoint.server.id));
@@ -55,47 +61,33 @@ export async function throughput(settings: Settings, env: Environment): Promise<
     // Rotate the order each round, so that no candidate always runs right after the same neighbour.
     const order = live.map((_, i) => live[(i + rep) % live.length] as Endpoint);
     for (const endpoint of order) {
+      const pid = running.get(endpoint.server.id)!.process.pid;
+      const cpu0 = cpuTimes(pid).self;
       const result = await loadOf(endpoint, settings.loadSeconds);
+      const cpuUs = ((cpuTimes(pid).self - cpu0) * 1000) / result.requests;
       measured.get(endpoint.id)!.runs.push(result);
-      console.log(`  ${endpoint.id}: ${fmt(result.rps)} req/s, p99 ${result.p99Ms.toFixed(2)} ms`);
+      measured.get(endpoint.id)!.cpuUs.push(cpuUs);
+      console.log(
+        `  ${endpoint.id}: ${fmt(result.rps)} req/s, p99 ${result.p99Ms.toFixed(2)} ms, ${cpuUs.toFixed(1)} µs CPU/req`,
+      );
     }
   }
+  for (const run of running.values()) await run.process.kill();
 
   const wanted = settings.headToHead;
-  const pairs = live.flatMap((endpoint) => {
+  for (const endpoint of live) {
     const baseline = live.find((e) => e.id === endpoint.baseline);
-    return baseline && (wanted === 'all' || wanted.includes(endpoint.id))
-      ? [[endpoint, baseline] as const]
-      : [];
-  });
-  // Rounds over all pairs rather than all rounds of one pair at once: the machine's background load drifts
-  // over minutes, and a pair's repetitions should sample that drift like the others'.
-  for (let rep = 0; rep < settings.reps; rep++) {
-    for (const [endpoint, baseline] of pairs) {
-      const pair = await headToHead(endpoint, baseline);
-      measured.get(endpoint.id)!.h2h.push(pair);
+    if (!baseline || (wanted !== 'all' && !wanted.includes(endpoint.id))) continue;
+    const pairs = await headToHead(endpoint, baseline, env, settings);
+    if (!Array.isArray(pairs)) continue;
+    measured.get(endpoint.id)!.h2h = pairs;
+    for (const pair of pairs) {
       console.log(
         `  h2h ${endpoint.id} vs ${baseline.id}: ${pair.candidateUs.toFixed(1)} vs ${pair.baselineUs.toFixed(1)} µs/req`,
       );
     }
   }
-  for (const run of running.values()) await run.process.kill();
   return report(measured, settings);
-
-  async function headToHead(candidate: Endpoint, baseline: Endpoint) {
-    const cPid = running.get(candidate.server.id)!.process.pid;
-    const bPid = running.get(baseline.server.id)!.process.pid;
-    const c0 = cpuTimes(cPid).self;
-    const b0 = cpuTimes(bPid).self;
-    const half = Math.max(1, settings.connections >> 1);
-    const [c, b] = await Promise.all([
-      loadOf(candidate, settings.loadSeconds, half),
-      loadOf(baseline, settings.loadSeconds, half),
-    ]);
-    const candidateUs = ((cpuTimes(cPid).self - c0) * 1000) / c.requests;
-    const baselineUs = ((cpuTimes(bPid).self - b0) * 1000) / b.requests;
-    return { candidateUs, baselineUs };
-  }
 }
 
 function report(measured: Map<string, Measured>, settings: Settings): SectionResult {
@@ -109,7 +101,7 @@ function report(measured: Map<string, Measured>, settings: Settings): SectionRes
   for (const m of measured.values()) {
     const { endpoint } = m;
     if (m.reason !== undefined) {
-      rows.push([endpoint.label, unavailable(m.reason), '', '', '', '']);
+      rows.push([endpoint.label, unavailable(m.reason), '', '', '', '', '']);
       bars.push({ label: endpoint.label.replace(/`/g, ''), value: Number.NaN, group: endpoint.server.group });
       continue;
     }
@@ -118,18 +110,21 @@ function report(measured: Map<string, Measured>, settings: Settings): SectionRes
     const vsNode = ratioOf(rps(endpoint.id), rps('node'));
     const vsBase = endpoint.baseline ? ratioOf(rps(endpoint.id), rps(endpoint.baseline)) : undefined;
     const h2h = get(endpoint.id).h2h;
+    const cpu = spread(m.cpuUs);
+    const cpuVsBase = endpoint.baseline ? ratioOf(m.cpuUs, get(endpoint.baseline).cpuUs) : undefined;
     rows.push([
       endpoint.label + (bad > 0 ? ` ⚠ ${bad} non-2xx/errors` : ''),
       fmtSpread(spread(rps(endpoint.id))),
       fmtSpread(spread(p99(endpoint.id)), 2),
       fmtSpread(vsNode, 2),
       vsBase && endpoint.baseline ? `${fmtSpread(vsBase, 2)} of ${endpoint.baseline}` : '',
+      `${fmt(cpu.median, 1)}${cpuVsBase ? ` (×${fmt(cpuVsBase.median, 2)})` : ''}`,
       h2h.length > 0
         ? `${fmt(spread(h2h.map((p) => p.candidateUs)).median, 1)} vs ${fmt(spread(h2h.map((p) => p.baselineUs)).median, 1)} → ×${fmtSpread(h2hRatio(endpoint.id), 3)}`
         : '',
     ]);
     bars.push({
-      label: endpoint.label,
+      label: endpoint.label.replace(/`/g, ''),
       value: vsNode.median,
       min: vsNode.min,
       max: vsNode.max,
@@ -178,10 +173,22 @@ function report(measured: Map<string, Measured>, settings: Settings): SectionRes
   const body = [
     `Each endpoint alone on the server core, ${settings.connections} keep-alive connections, ${settings.loadSeconds} s per measurement, ` +
       `${settings.reps} round(s) after a ${settings.warmupSeconds} s warm-up; median (min–max). Ratios pair the rounds. ` +
-      'Head-to-head: the candidate and its baseline loaded at the same time on the same core (half the connections each); ' +
-      'server CPU time per request in µs, candidate vs baseline, and their ratio (lower is cheaper).',
+      'CPU/req: the server’s CPU time (user + system, from /proc) per request during those runs, median, and its ratio to ' +
+      'the baseline’s. Head-to-head: the candidate and its baseline, freshly started, loaded at the same time on the same ' +
+      'core (half the connections each); server CPU µs per request, candidate vs baseline, and their ratio (lower is cheaper).',
     '',
-    table(['endpoint', 'req/s', 'p99 ms', '× node:http', '× its baseline', 'head-to-head µs CPU/req'], rows),
+    table(
+      [
+        'endpoint',
+        'req/s',
+        'p99 ms',
+        '× node:http',
+        '× its baseline',
+        'µs CPU/req alone',
+        'head-to-head µs CPU/req',
+      ],
+      rows,
+    ),
     ...(broken
       ? ['', '⚠ Some responses were not 2xx or sockets failed: those figures are not comparable.']
       : []),

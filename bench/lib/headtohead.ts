@@ -1,0 +1,68 @@
+// The head-to-head figure: a candidate and its baseline loaded at the same time on the same core, compared by
+// server CPU time per request. Each pair runs in two freshly started processes, and only them: with more servers
+// alive on the core (even idle ones, once loaded), the scheduler favoured the earlier-started process of a pair
+// by up to 30% on this VM, while two fresh processes repeat within a few percent.
+import type { Environment, Server } from '../candidates.js';
+import { isRunning, launch, type NotRunning } from './launch.js';
+import { load } from './loadgen.js';
+import { cpuTimes } from './proc.js';
+import type { Settings } from './settings.js';
+
+export interface Side {
+  readonly server: Server;
+  readonly path: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** CPU µs per request of each side, per repetition. */
+export interface PairResult {
+  readonly candidateUs: number;
+  readonly baselineUs: number;
+}
+
+/** Runs `settings.reps` head-to-head repetitions in fresh processes; `{ reason }` when either cannot start. */
+export async function headToHead(
+  candidate: Side,
+  baseline: Side,
+  env: Environment,
+  settings: Settings,
+): Promise<PairResult[] | NotRunning> {
+  const pathsOf = (side: Side) => [{ path: side.path, ...(side.headers && { headers: side.headers }) }];
+  const c = await launch(candidate.server, env, pathsOf(candidate));
+  const b = await launch(baseline.server, env, pathsOf(baseline));
+  try {
+    if (!isRunning(c)) return c;
+    if (!isRunning(b)) return b;
+    const half = Math.max(1, settings.connections >> 1);
+    const both = (seconds: number) =>
+      Promise.all([
+        load({
+          url: c.url(candidate.path),
+          seconds,
+          connections: half,
+          ...(candidate.headers && { headers: candidate.headers }),
+        }),
+        load({
+          url: b.url(baseline.path),
+          seconds,
+          connections: half,
+          ...(baseline.headers && { headers: baseline.headers }),
+        }),
+      ]);
+    if (settings.warmupSeconds > 0) await both(settings.warmupSeconds);
+    const results: PairResult[] = [];
+    for (let rep = 0; rep < settings.reps; rep++) {
+      const c0 = cpuTimes(c.process.pid).self;
+      const b0 = cpuTimes(b.process.pid).self;
+      const [cLoad, bLoad] = await both(settings.loadSeconds);
+      results.push({
+        candidateUs: ((cpuTimes(c.process.pid).self - c0) * 1000) / cLoad.requests,
+        baselineUs: ((cpuTimes(b.process.pid).self - b0) * 1000) / bLoad.requests,
+      });
+    }
+    return results;
+  } finally {
+    if (isRunning(c)) await c.process.kill();
+    if (isRunning(b)) await b.process.kill();
+  }
+}
