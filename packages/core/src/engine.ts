@@ -51,7 +51,9 @@ export interface EngineEvents {
 
 interface Worker {
   readonly check: ResolvedCheck;
-  /** Beyond this long without a finished run, the result is stale. */
+  /** The contract's bound, period × failureThreshold + timeout, in ms. */
+  readonly staleBoundMs: number;
+  /** Beyond this long without a finished run, the result is stale: the bound plus a scheduling tolerance. */
   readonly staleAfterMs: number;
   readonly runsForever: boolean;
   state: ThresholdState;
@@ -67,6 +69,17 @@ interface Worker {
 }
 
 const SWEEP_MS = 1000;
+
+/**
+ * A share of one period (of at most 1 s) added to the staleness bound. At failureThreshold 1 the
+ * bound equals the longest gap between two healthy runs (one instant, the next taking its whole
+ * timeout), so without it an ordinary late timer would read a healthy check as stale.
+ */
+const STALE_TOLERANCE = 0.25;
+
+function staleBound(check: ResolvedCheck): number {
+  return (check.periodSeconds * check.failureThreshold + check.timeoutSeconds) * 1000;
+}
 
 /** Runs checks on their schedules and keeps their kubelet-style state. Owns no server, reads no environment. */
 export class Engine extends EventEmitter<EngineEvents> {
@@ -212,7 +225,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     });
     return {
       check,
-      staleAfterMs: (check.periodSeconds * check.failureThreshold + check.timeoutSeconds) * 1000,
+      staleBoundMs: staleBound(check),
+      staleAfterMs: staleBound(check) + Math.min(check.periodSeconds * 1000, 1000) * STALE_TOLERANCE,
       runsForever: check.probes.some((probe) => probe !== 'startup'),
       state: INITIAL_THRESHOLD_STATE,
       view,
@@ -396,7 +410,7 @@ export class Engine extends EventEmitter<EngineEvents> {
 }
 
 function staleView(worker: Worker): CheckSnapshot {
-  const seconds = Math.round(worker.staleAfterMs / 100) / 10;
+  const seconds = Math.round(worker.staleBoundMs / 100) / 10;
   return Object.freeze({
     ...worker.view,
     stale: true,

@@ -64,10 +64,17 @@ async function invoke(prober: Prober, signal: AbortSignal): Promise<Outcome> {
   return outcome as Outcome;
 }
 
+// Whatever was thrown, describing it must not throw in turn (a getter on `message` may).
 function describeError(error: unknown): string {
-  if (error instanceof Error)
-    return error.message ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : error.name;
-  return `threw ${typeof error === 'string' ? error : typeof error}`;
+  try {
+    if (error instanceof Error)
+      return error.message
+        ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}`
+        : error.name;
+    return `threw ${typeof error === 'string' ? error : typeof error}`;
+  } catch {
+    return 'threw an error that could not be described';
+  }
 }
 
 function seconds(ms: number): string {

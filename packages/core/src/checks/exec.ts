@@ -76,6 +76,8 @@ async function runCommand(
   }
   // execa is loaded on the first exec run: importing it costs ~100 ms of every cold start otherwise.
   const { execa } = await import('execa');
+  // ATTENTION: the run may have been aborted while execa loaded; a child spawned now would outlive it.
+  if (signal.aborted) return { ok: false, output: abortReason(signal) };
   const child = execa(file, args, {
     env: { ...env, ...extra },
     extendEnv: false,
