@@ -143,7 +143,6 @@ describe('hostile targets', () => {
 
   it('grpc against a black hole closes its socket when the run times out', {
     skip: canBlackhole() ? false : 'needs python3 for the black-hole target',
-    todo: 'core grpc.ts: session.destroy() during connect leaves the socket until the SYN retries end (reported)',
   }, async () => {
     const socketsBefore = activeResources()['TCPSocketWrap'] ?? 0;
     const end = await runProber(grpc({ port: port('blackhole') }), 300);
