@@ -2,7 +2,9 @@
 // One unary call spoken over node:http2 rather than through @grpc/grpc-js: grpc-js cannot cancel a connection
 // that is still being set up (closing the client leaves it open), so every run against a server that accepts
 // but never answers would leak a socket. Here the abort destroys the session, and nothing loads a .proto.
+
 import http2, { type IncomingHttpHeaders, type IncomingHttpStatusHeader } from 'node:http2';
+import net from 'node:net';
 import { InvalidCheckError } from '../errors.js';
 import type { Outcome, Prober } from '../types.js';
 import { VERSION } from '../version.js';
@@ -39,18 +41,24 @@ export function grpc(options: GrpcOptions): Prober {
     target: `grpc://${address}${service ? `/${encodeURIComponent(service)}` : ''}`,
     identity: { kind: 'grpc', host: hostname, port: portNumber, service },
     componentType: 'component',
-    run: (signal) => check(address, service, signal),
+    run: (signal) => check(hostname, portNumber, service, signal),
   };
 }
 
-function check(address: string, service: string, signal: AbortSignal): Promise<Outcome> {
+function check(hostname: string, portNumber: number, service: string, signal: AbortSignal): Promise<Outcome> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve({ ok: false, output: abortReason(signal) });
     const start = performance.now();
-    const session = http2.connect(`http://${address}`);
+    // Our own socket: destroying the session alone leaves a socket that is still connecting open
+    // until the kernel gives up on its SYNs (found against a black-hole target).
+    const socket = net.connect({ host: hostname, port: portNumber });
+    const session = http2.connect(`http://${hostPort(hostname, portNumber)}`, {
+      createConnection: () => socket,
+    });
     const finish = (outcome: Outcome) => {
       signal.removeEventListener('abort', onAbort);
-      session.destroy(); // closes the socket too, even before the server's SETTINGS arrived
+      session.destroy();
+      socket.destroy();
       resolve(outcome);
     };
     const onAbort = () => finish({ ok: false, output: abortReason(signal) });
