@@ -37,6 +37,9 @@ export function createProbeServer(options: ProbeServerOptions): FastifyInstance 
     requestTimeout: SERVER_LIMITS.requestTimeoutMs,
     keepAliveTimeout: SERVER_LIMITS.keepAliveTimeoutMs,
     maxRequestsPerSocket: SERVER_LIMITS.maxRequestsPerSocket,
+    // While closing, a request already on an accepted connection still gets its answer from answer(), not
+    // fastify's JSON 503: a liveness probe must not read "dead" because the port is about to close.
+    return503OnClosing: false,
     bodyLimit: SERVER_LIMITS.bodyLimit,
     http: {
       maxHeaderSize: SERVER_LIMITS.maxHeaderSize,
