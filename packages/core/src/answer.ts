@@ -92,6 +92,21 @@ function jsonFlavour(accept: string | undefined): '' | 'health+json' | 'json' {
   return accept.includes('application/json') ? 'json' : '';
 }
 
+const wire = new WeakMap<Answer, Readonly<Record<string, string | number>>>();
+
+/**
+ * The answer's headers with its `content-length`, for one `writeHead()`: computed once per answer,
+ * since answers are cached per snapshot.
+ */
+export function wireHeaders(reply: Answer): Readonly<Record<string, string | number>> {
+  let headers = wire.get(reply);
+  if (!headers) {
+    headers = Object.freeze({ ...reply.headers, 'content-length': Buffer.byteLength(reply.body) });
+    wire.set(reply, headers);
+  }
+  return headers;
+}
+
 const caches = new WeakMap<Snapshot, Map<string, Answer | null>>();
 
 function cacheOf(snapshot: Snapshot): Map<string, Answer | null> {

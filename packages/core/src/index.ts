@@ -5,6 +5,7 @@ export {
   answer,
   PROBE_PATHS,
   type ProbeRequest,
+  wireHeaders,
 } from './answer.js';
 export {
   abortReason,

@@ -110,7 +110,9 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
     engine.report(SHUTDOWN_CHECK, { ok: false, output: 'process is shutting down' });
     // From now on every response ends its connection (as the SDK's drain does): keep-alive clients reconnect,
     // so no idle socket is left for close() to cut while a client is sending on it.
-    server.server.prependListener('request', (_request, response) => response.setHeader('connection', 'close'));
+    server.server.prependListener('request', (_request, response) =>
+      response.setHeader('connection', 'close'),
+    );
     log('info', 'shutting down', { trigger, delaySeconds });
     await new Promise((resolve) => setTimeout(resolve, delaySeconds * 1000));
     await server.close();

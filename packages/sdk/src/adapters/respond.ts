@@ -1,6 +1,6 @@
 // What the adapters share: writing an Answer to a node response, and the optional /metrics answer.
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { Answer } from '@probekit/core';
+import { type Answer, wireHeaders } from '@probekit/core';
 import type { Registry } from 'prom-client';
 import { InvalidOptionError } from '../errors.js';
 import type { Health } from '../health.js';
@@ -9,17 +9,9 @@ const METRICS_PATH = '/metrics';
 const TEXT_HEADERS = { 'cache-control': 'no-store', 'content-type': 'text/plain; charset=utf-8' } as const;
 export const NOT_FOUND: Answer = { status: 404, headers: TEXT_HEADERS, body: 'not found\n' };
 
-// Answers are cached per snapshot by core, so their wire headers (with content-length) are computed once each.
-const wireHeaders = new WeakMap<Answer, OutgoingHttpHeaders>();
-
 /** Writes an answer in one writeHead; HEAD gets the headers (content-length included) and no body. */
 export function send(res: ServerResponse, reply: Answer, head: boolean): void {
-  let headers = wireHeaders.get(reply);
-  if (!headers) {
-    headers = { ...reply.headers, 'content-length': Buffer.byteLength(reply.body) };
-    wireHeaders.set(reply, headers);
-  }
-  res.writeHead(reply.status, headers);
+  res.writeHead(reply.status, wireHeaders(reply) as OutgoingHttpHeaders);
   res.end(head ? undefined : reply.body);
 }
 
