@@ -70,6 +70,9 @@ interface Worker {
 
 const SWEEP_MS = 1000;
 
+/** How stale the details of a snapshot (run times, durations, counters) may get; states are never late. */
+const DETAILS_REFRESH_MS = 250;
+
 /**
  * A share of one period (of at most 1 s) added to the staleness bound. At failureThreshold 1 the
  * bound equals the longest gap between two healthy runs (one instant, the next taking its whole
@@ -93,6 +96,9 @@ export class Engine extends EventEmitter<EngineEvents> {
   #sweep: NodeJS.Timeout | undefined;
   #snapshot: Snapshot | undefined;
   #validUntil = 0;
+  #builtAt = 0;
+  #detailsChanged = false;
+  #rebuild: NodeJS.Immediate | undefined;
   #version = 0;
   #announcedProbes: Record<ProbeKind, Snapshot['probes'][ProbeKind]> | undefined;
 
@@ -130,6 +136,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (!this.#started) return;
     this.#started = false;
     clearInterval(this.#sweep);
+    clearImmediate(this.#rebuild);
+    this.#rebuild = undefined;
     for (const worker of this.#workers.values()) this.#halt(worker);
     await settleWithin([...this.#inFlight], 2000);
     for (const worker of this.#workers.values()) worker.check.prober.dispose?.();
@@ -182,12 +190,23 @@ export class Engine extends EventEmitter<EngineEvents> {
     const result: Outcome = typeof outcome === 'boolean' ? { ok: outcome } : outcome;
     const state = applyResult(worker.state, result.ok, { successThreshold: 1, failureThreshold: 1 });
     this.#record(worker, state, result, { result: result.ok ? 'success' : 'failure', durationMs: 0 });
+    this.snapshot(); // a switch the app flips is announced before report() returns
   }
 
-  /** The latest state of every check; cheap to call on every request (rebuilt only when something changed). */
+  /**
+   * The latest state of every check; cheap to call on every request. It is rebuilt when a state
+   * changed or a result went stale, and at most every DETAILS_REFRESH_MS for what changes on every
+   * run (times, durations, counters, observed values), so that its answers stay cached.
+   */
   snapshot(): Snapshot {
     const now = performance.now();
-    if (this.#snapshot && now < this.#validUntil) return this.#snapshot;
+    if (
+      this.#snapshot &&
+      now < this.#validUntil &&
+      !(this.#detailsChanged && now - this.#builtAt >= DETAILS_REFRESH_MS)
+    ) {
+      return this.#snapshot;
+    }
     let validUntil = Number.POSITIVE_INFINITY;
     const checks: CheckSnapshot[] = [];
     for (const worker of this.#workers.values()) {
@@ -205,6 +224,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     });
     this.#snapshot = snapshot;
     this.#validUntil = validUntil;
+    this.#builtAt = now;
+    this.#detailsChanged = false;
     this.#announce(snapshot);
     return snapshot;
   }
@@ -338,9 +359,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       lateMs: run.lateMs ?? 0,
       ...(output !== undefined && { output }),
     });
-    const effective = state.condition;
-    if (effective !== worker.announced) this.#invalidate();
-    else this.#snapshot = undefined;
+    if (state.condition !== worker.announced) this.#stateChanged();
+    else this.#detailsChanged = true;
   }
 
   #redact(worker: Worker, text: string): string {
@@ -352,6 +372,16 @@ export class Engine extends EventEmitter<EngineEvents> {
   #invalidate(): void {
     this.#snapshot = undefined;
     this.snapshot();
+  }
+
+  // ATTENTION: runs that finish together (a start, a reload, 5,000 checks) cost one rebuild, not one each:
+  // the snapshot is dropped now, rebuilt by the next request or at the end of this turn of the event loop.
+  #stateChanged(): void {
+    this.#snapshot = undefined;
+    this.#rebuild ??= setImmediate(() => {
+      this.#rebuild = undefined;
+      this.snapshot();
+    });
   }
 
   #announce(snapshot: Snapshot): void {
