@@ -66,7 +66,9 @@ export async function listen(health: Health, options: ListenOptions): Promise<Se
     health,
     o['metrics'] === undefined ? {} : { metrics: o['metrics'] as boolean },
   );
-  const server = createServer((req, res) => {
+  // A probe port must outlast a slowloris: a request head gets 5 s, not node's 60, checked every second.
+  const limits = { headersTimeout: 5_000, requestTimeout: 5_000, connectionsCheckingInterval: 1_000 };
+  const server = createServer(limits, (req, res) => {
     if (!handle(req, res)) send(res, NOT_FOUND, req.method === 'HEAD');
   });
   await new Promise<void>((resolve, reject) => {
