@@ -13,8 +13,20 @@ export interface Exchange {
   readonly durationMs: number;
 }
 
-/** Connects to 127.0.0.1:`port`, writes `request`, and reads until the server closes or `timeoutMs` passes. */
-export function exchange(port: number, request: string | Buffer, timeoutMs = 3000): Promise<Exchange> {
+export interface ExchangeOptions {
+  /** @default 3000 */
+  readonly timeoutMs?: number;
+  /** End our side after writing, so that a server waiting for more of a broken request sees the end at once. */
+  readonly halfClose?: boolean;
+}
+
+/** Connects to 127.0.0.1:`port`, writes `request`, and reads until the server closes or the timeout passes. */
+export function exchange(
+  port: number,
+  request: string | Buffer,
+  options: ExchangeOptions = {},
+): Promise<Exchange> {
+  const { timeoutMs = 3000, halfClose = false } = options;
   return new Promise((resolve) => {
     const started = performance.now();
     const chunks: Buffer[] = [];
@@ -25,7 +37,7 @@ export function exchange(port: number, request: string | Buffer, timeoutMs = 300
       timedOut = true;
       socket.destroy();
     }, timeoutMs);
-    socket.on('connect', () => socket.write(request));
+    socket.on('connect', () => (halfClose ? socket.end(request) : socket.write(request)));
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('error', (cause: NodeJS.ErrnoException) => {
       error = cause.code ?? cause.message;
