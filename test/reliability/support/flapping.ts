@@ -214,7 +214,10 @@ export async function runFlapping(options: FlappingOptions): Promise<FlappingRep
     const total = PATHS.reduce((sum, entry) => sum + entry.weight, 0);
     const pick = () => {
       let roll = Math.random() * total;
-      for (const entry of PATHS) if ((roll -= entry.weight) < 0) return entry;
+      for (const entry of PATHS) {
+        roll -= entry.weight;
+        if (roll < 0) return entry;
+      }
       return PATHS[0];
     };
 
