@@ -1,12 +1,17 @@
 // Reading a config file: YAML 1.2 (JSON is a subset) into plain data, refusing anything that is not plain data.
 import { readFile } from 'node:fs/promises';
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, Parser, parseDocument, visit } from 'yaml';
 import type { ConfigProblem } from '../errors.js';
 
 /** Config files larger than this are refused unread: a probe config is a few KiB. */
 export const MAX_FILE_BYTES = 1024 * 1024;
 /** Aliases expanded at most, so that an alias bomb ("billion laughs") is refused instead of expanded. */
 export const MAX_ALIAS_COUNT = 50;
+/**
+ * Collections nested deeper are refused before the document is built: yaml builds it recursively, and V8 can
+ * abort the process (not throw) when that recursion meets the end of the stack. A config nests about 6 deep.
+ */
+export const MAX_DEPTH = 64;
 
 const PLAIN_TAGS = new Set(
   ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((tag) => `tag:yaml.org,2002:${tag}`),
@@ -37,6 +42,8 @@ export async function readConfigFile(file: string): Promise<ReadResult> {
 
 /** Parses YAML or JSON text into plain data: mappings with string keys, lists, strings, numbers, booleans, null. */
 export function parseConfigText(text: string): { data: unknown } | { problems: ConfigProblem[] } {
+  const deep = tooDeep(text);
+  if (deep) return { problems: [{ path: deep, message: `nests deeper than ${MAX_DEPTH} levels` }] };
   const lines = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter: lines,
@@ -86,4 +93,26 @@ export function parseConfigText(text: string): { data: unknown } | { problems: C
       : (error as Error).message;
     return { problems: [{ path: '(file)', message }] };
   }
+}
+
+// Where a collection first nests deeper than MAX_DEPTH, walking yaml's concrete syntax tree without recursion.
+function tooDeep(text: string): string | undefined {
+  const lines = new LineCounter();
+  const stack: [unknown, number][] = [...new Parser(lines.addNewLine).parse(text)].map((token) => [token, 0]);
+  for (let entry = stack.pop(); entry; entry = stack.pop()) {
+    const [token, depth] = entry;
+    if (typeof token !== 'object' || token === null) continue;
+    const { items, key, value, offset } = token as {
+      items?: unknown[];
+      key?: unknown;
+      value?: unknown;
+      offset?: number;
+    };
+    if (!Array.isArray(items)) stack.push([key, depth], [value, depth]);
+    else if (depth === MAX_DEPTH) {
+      const pos = lines.linePos(offset ?? 0);
+      return `line ${pos.line}, column ${pos.col}`;
+    } else for (const item of items) stack.push([item, depth + 1]);
+  }
+  return undefined;
 }
