@@ -1,0 +1,101 @@
+// Config fuzzing: valid configs generated whole and then mutated, through the loader in-process (for volume), the
+// real `probekit validate` (for exit codes), and a running sidecar's reload (for the config left running). Each
+// file is valid — and then all of it is — or refused with every problem named by its path; never a crash or a
+// hang. `npm run fuzz` runs many more cases.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { loadConfig } from '@probekit/sidecar';
+import fc from 'fast-check';
+import { type LogLine, runCli, startServe } from '../sidecar/helpers.js';
+import { checkConfig, configCase, FUZZ_ENV } from './support/config-properties.js';
+import { assertProperty } from './support/http-properties.js';
+
+const RUNS = Number(process.env['PROBEKIT_FUZZ_RUNS'] ?? 300);
+
+describe('config fuzzing', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'probekit-fuzz-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it(`${RUNS} mutated configs through the loader: valid in full, or refused with paths`, () =>
+    assertProperty(
+      configCase,
+      (config) => checkConfig(dir, config),
+      RUNS,
+      (config) => `${config.what}:\n${config.text.slice(0, 2000)}`,
+    ));
+
+  it('nesting 100,000 deep, after other files were read, is refused and does not abort the process', () => {
+    // In a process of its own: the failure mode is V8 aborting the process from deep recursion, not an exception.
+    const script = `
+      import { parseConfigText } from '@probekit/sidecar';
+      for (const depth of [1000, 100000, 100000]) {
+        const result = parseConfigText('checks: ' + '['.repeat(depth) + ']'.repeat(depth));
+        if (!('problems' in result)) throw new Error('accepted');
+      }
+      console.log('refused');`;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    assert.equal(result.stdout.trim(), 'refused', result.stderr.slice(0, 500));
+    assert.equal(result.status, 0);
+  });
+
+  it('probekit validate agrees with the loader: exit 0, or exit 2 listing the same problems', async () => {
+    const cases = fc.sample(configCase, { numRuns: 16, seed: 42 });
+    await Promise.all(
+      cases.map(async (config, i) => {
+        const file = join(dir, `validate-${i}.yaml`);
+        writeFileSync(file, config.text);
+        const cli = await runCli(['validate', '--config', file], { env: FUZZ_ENV });
+        const loaded = await loadConfig({ file, env: FUZZ_ENV }).then(
+          () => [] as string[],
+          (error: { problems: { path: string; message: string }[] }) =>
+            error.problems.map((problem) => `  ${problem.path}: ${problem.message}`),
+        );
+        if (loaded.length === 0) {
+          assert.equal(cli.code, 0, `${config.what}: ${cli.stderr}`);
+          assert.match(cli.stdout, /^validate-\d+\.yaml: valid, \d+ checks?/);
+        } else {
+          assert.equal(cli.code, 2, `${config.what}: ${cli.stderr}`);
+          const count = loaded.length === 1 ? '1 problem' : `${loaded.length} problems`;
+          assert.equal(
+            cli.stderr,
+            `probekit: validate-${i}.yaml is not valid (${count}):\n${loaded.join('\n')}\n`,
+          );
+        }
+      }),
+    );
+  });
+
+  it('a running sidecar refuses every broken file on reload, and its config stays as it was', async (t) => {
+    const file = join(dir, 'running.yaml');
+    const write = (text: string) => {
+      writeFileSync(`${file}.next`, text);
+      renameSync(`${file}.next`, file);
+    };
+    write('checks:\n  - { name: keep, exec: { command: ["true"] }, periodSeconds: 0.5 }\n');
+    const sidecar = await startServe(['--config', file], FUZZ_ENV);
+    t.after(() => sidecar.kill());
+    const broken = fc
+      .sample(configCase, { numRuns: 400, seed: 7 })
+      .filter((config) => config.invalid)
+      .slice(0, 20);
+    const deep = 'checks: [' + '['.repeat(100_000) + ']'.repeat(100_000) + ']\n';
+    const outcome = (line: LogLine) => line['trigger'] === 'SIGHUP';
+    for (const [i, text] of [...broken.map((config) => config.text), deep].entries()) {
+      write(text);
+      sidecar.child.kill('SIGHUP');
+      await sidecar.waitForLog(() => sidecar.logs.filter(outcome).length > i, 10_000);
+      const last = sidecar.logs.filter(outcome).at(-1)!;
+      assert.equal(last.msg, 'config reload refused; the running config stays', JSON.stringify(last));
+      const body = await (await fetch(`${sidecar.url}/healthz?format=json`)).json();
+      assert.deepEqual(Object.keys((body as { checks: object }).checks), ['keep']);
+    }
+    assert.equal(sidecar.child.exitCode, null, 'still running');
+  });
+});
