@@ -1,5 +1,5 @@
 // `probekit check`: run every check once, at the same time, and print a table; exit 0 iff every critical check passed.
-import { resolveChecks } from '@probekit/core';
+import { redact, resolveChecks } from '@probekit/core';
 import { formatDuration } from '../duration.js';
 import { runOnce } from '../once.js';
 import { renderTable } from '../table.js';
@@ -42,7 +42,8 @@ Example:
       return [
         c.name,
         c.prober.kind,
-        c.prober.target,
+        // A target can hold a secret too: a token in a query, a password in a command line.
+        redact(c.prober.target, [...config.secrets, ...(c.prober.secrets ?? [])]),
         word,
         formatDuration(result.durationMs),
         result.reason ?? '',

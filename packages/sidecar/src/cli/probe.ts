@@ -1,5 +1,5 @@
 // `probekit probe URL`: one kubelet-style HTTP probe, exit 0/1 — an exec probe for images without curl.
-import { type HttpHeader, InvalidCheckError, type Prober, parseTarget } from '@probekit/core';
+import { type HttpHeader, InvalidCheckError, type Prober, parseTarget, redact } from '@probekit/core';
 import { parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
 import { runOnce } from '../once.js';
@@ -43,15 +43,16 @@ function usable(build: () => Prober): Prober {
   try {
     return build();
   } catch (error) {
+    // The URL is echoed; as an exec probe's output it lands in the pod's events, so secrets in it are blanked.
     if (error instanceof InvalidCheckError)
-      throw new UsageError(error.message.replace(/^target:/, 'URL'), 'probe');
+      throw new UsageError(redact(error.message.replace(/^target:/, 'URL')), 'probe');
     throw error;
   }
 }
 
 function header(text: string): HttpHeader {
   const colon = text.indexOf(':');
-  if (colon <= 0)
-    throw new UsageError(`--header must be 'Name: value', got ${JSON.stringify(text)}`, 'probe');
+  // Not echoed: a mistyped header is likely `Authorization Bearer <token>`.
+  if (colon <= 0) throw new UsageError(`--header must be 'Name: value' (no colon in it)`, 'probe');
   return { name: text.slice(0, colon).trim(), value: text.slice(colon + 1).trim() };
 }

@@ -1,5 +1,5 @@
 // `probekit wait --for TARGET…`: block until every target passes, for init containers.
-import { InvalidCheckError, type Prober, parseTarget } from '@probekit/core';
+import { InvalidCheckError, type Prober, parseTarget, redact } from '@probekit/core';
 import { formatDuration, parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
 import { type OnceResult, runOnce } from '../once.js';
@@ -43,7 +43,7 @@ Example (an init container):
         return parseTarget(target);
       } catch (error) {
         if (error instanceof InvalidCheckError)
-          throw new UsageError(`--for[${index}] ${error.message.replace(/^target: /, '')}`, 'wait');
+          throw new UsageError(redact(`--for[${index}] ${error.message.replace(/^target: /, '')}`), 'wait');
         throw error;
       }
     });
@@ -59,7 +59,7 @@ Example (an init container):
       .filter(({ last }) => !last?.ok);
     if (down.length === 0) return 0;
     const lines = down.map(
-      ({ prober, last }) => `  ${prober.target}: ${last?.reason ?? 'no attempt finished'}`,
+      ({ prober, last }) => `  ${redact(prober.target)}: ${last?.reason ?? 'no attempt finished'}`,
     );
     process.stderr.write(`timed out after ${formatDuration(timeoutMs)}; not up:\n${lines.join('\n')}\n`);
     return 1;
@@ -80,7 +80,9 @@ async function untilUp(
     if (result.result === 'cancelled') break;
     last = result;
     if (result.ok) {
-      process.stdout.write(`${prober.target} is up after ${formatDuration(performance.now() - started)}\n`);
+      process.stdout.write(
+        `${redact(prober.target)} is up after ${formatDuration(performance.now() - started)}\n`,
+      );
       break;
     }
     await pause(intervalMs, deadline);
