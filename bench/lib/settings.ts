@@ -7,6 +7,9 @@ export interface Settings {
   /** Throughput: seconds of warm-up per server, then seconds per measurement. */
   readonly warmupSeconds: number;
   readonly loadSeconds: number;
+  /** Throughput alone: rounds over all endpoints and seconds per measurement (more, shorter: bursts of other load hit fewer). */
+  readonly rounds: number;
+  readonly roundSeconds: number;
   /** Keep-alive connections the load generator holds open. */
   readonly connections: number;
   /** The endpoints measured head-to-head against their baseline: all, or the ones named. */
@@ -34,6 +37,8 @@ export const FULL: Settings = {
   reps: 3,
   warmupSeconds: 2,
   loadSeconds: 5,
+  rounds: 5,
+  roundSeconds: 3,
   connections: 32,
   headToHead: 'all',
   coldStartReps: 5,
@@ -53,6 +58,8 @@ export const QUICK: Settings = {
   reps: 1,
   warmupSeconds: 0,
   loadSeconds: 1,
+  rounds: 1,
+  roundSeconds: 1,
   connections: 32,
   headToHead: ['sidecar', 'sdk-node'],
   coldStartReps: 1,

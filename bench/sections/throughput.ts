@@ -57,13 +57,13 @@ export async function throughput(settings: Settings, env: Environment): Promise<
     console.log(`  warm-up: ${live.length} endpoints × ${settings.warmupSeconds} s`);
     for (const endpoint of live) await loadOf(endpoint, settings.warmupSeconds);
   }
-  for (let rep = 0; rep < settings.reps; rep++) {
+  for (let round = 0; round < settings.rounds; round++) {
     // Rotate the order each round, so that no candidate always runs right after the same neighbour.
-    const order = live.map((_, i) => live[(i + rep) % live.length] as Endpoint);
+    const order = live.map((_, i) => live[(i + round) % live.length] as Endpoint);
     for (const endpoint of order) {
       const pid = running.get(endpoint.server.id)!.process.pid;
       const cpu0 = cpuTimes(pid).self;
-      const result = await loadOf(endpoint, settings.loadSeconds);
+      const result = await loadOf(endpoint, settings.roundSeconds);
       const cpuUs = ((cpuTimes(pid).self - cpu0) * 1000) / result.requests;
       measured.get(endpoint.id)!.runs.push(result);
       measured.get(endpoint.id)!.cpuUs.push(cpuUs);
@@ -171,11 +171,12 @@ function report(measured: Map<string, Measured>, settings: Settings): SectionRes
   ratioTarget('SDK on fastify: 50 checks as fast as 1 (≥ 0.95×)', 'sdk-fastify-50', 'sdk-fastify', 0.95);
 
   const body = [
-    `Each endpoint alone on the server core, ${settings.connections} keep-alive connections, ${settings.loadSeconds} s per measurement, ` +
-      `${settings.reps} round(s) after a ${settings.warmupSeconds} s warm-up; median (min–max). Ratios pair the rounds. ` +
+    `Each endpoint alone on the server core, ${settings.connections} keep-alive connections, ${settings.roundSeconds} s per measurement, ` +
+      `${settings.rounds} round(s) after a ${settings.warmupSeconds} s warm-up; median (min–max). Ratios pair the rounds. ` +
       'CPU/req: the server’s CPU time (user + system, from /proc) per request during those runs, median, and its ratio to ' +
       'the baseline’s. Head-to-head: the candidate and its baseline, freshly started, loaded at the same time on the same ' +
-      'core (half the connections each); server CPU µs per request, candidate vs baseline, and their ratio (lower is cheaper).',
+      `core (half the connections each), ${settings.reps} × ${settings.loadSeconds} s; server CPU µs per request, candidate vs ` +
+      'baseline, and their ratio (lower is cheaper).',
     '',
     table(
       [
