@@ -4,8 +4,8 @@
 // stays 200, every probe answer comes from answer(), then the port closes and the process exits 0 in time.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Running, startServe, tcpTarget, tempDir } from '../sidecar/helpers.js';
-import { drainUnderLoad } from './support/drain.js';
+import { startServe, tempDir } from '../sidecar/helpers.js';
+import { drainUnderLoad, sidecarDrain } from './support/drain.js';
 import { startSdkApp } from './support/sdk-app.js';
 
 /** `answers`, then the port gone: refused, or first a reset for a connection queued as the listener closed. */
@@ -20,28 +20,7 @@ function assertClosing(seen: readonly string[], answers: readonly string[]): voi
 
 describe('SIGTERM under load', () => {
   it('sidecar: no request fails, readiness flips first, liveness holds, the port closes after the delay, exit 0', async (t) => {
-    const temp = tempDir();
-    const db = await tcpTarget();
-    t.after(async () => {
-      await db.close();
-      temp.remove();
-    });
-    const file = temp.write(
-      'probekit.yaml',
-      `checks:\n  - { name: db, tcpSocket: { port: ${db.port} }, periodSeconds: 0.2 }\n`,
-    );
-    const sidecar: Running = await startServe(['--config', file, '--shutdown-delay', '1s']);
-    t.after(() => sidecar.kill());
-    while ((await fetch(`${sidecar.url}/readyz`)).status !== 200) await new Promise((r) => setTimeout(r, 20));
-
-    const report = await drainUnderLoad({
-      signal: () => sidecar.child.kill('SIGTERM'),
-      announced: () => sidecar.waitForLog((line) => line.msg === 'shutting down'),
-      exited: sidecar.exited,
-      loadUrl: `${sidecar.url}/livez`,
-      readyUrl: `${sidecar.url}/readyz`,
-      liveUrl: `${sidecar.url}/livez`,
-    });
+    const report = await sidecarDrain();
     t.diagnostic(
       `readiness 503 ${report.flipMs?.toFixed(1)} ms after SIGTERM; exit after ${Math.round(report.exitMs)} ms`,
     );
@@ -54,7 +33,7 @@ describe('SIGTERM under load', () => {
     // The delay (1 s), then closing and stopping the engine (at most 2 s for runs in flight).
     assert.ok(report.exitMs < 1000 + 3000, `exit took ${report.exitMs} ms`);
     assert.ok(
-      (report.flipMs ?? Number.POSITIVE_INFINITY) < 500,
+      (report.flipMs ?? Number.POSITIVE_INFINITY) < 250,
       `readiness flipped after ${report.flipMs} ms`,
     );
   });
@@ -102,7 +81,7 @@ describe('SIGTERM under load', () => {
     assert.equal(report.exitCode, 0);
     assert.ok(report.exitMs < 1000 + 3000, `exit took ${report.exitMs} ms`);
     assert.ok(
-      (report.flipMs ?? Number.POSITIVE_INFINITY) < 500,
+      (report.flipMs ?? Number.POSITIVE_INFINITY) < 250,
       `readiness flipped after ${report.flipMs} ms`,
     );
   });

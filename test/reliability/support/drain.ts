@@ -3,6 +3,7 @@
 // /readyz (and /livez) until the port is gone. Shared by the SIGTERM test and `npm run soak`.
 import { Agent, request as httpRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startServe, tcpTarget, tempDir } from '../../sidecar/helpers.js';
 
 export interface DrainTarget {
   /** Sends SIGTERM. */
@@ -135,4 +136,30 @@ export async function drainUnderLoad(target: DrainTarget, warmMs = 300): Promise
     exitMs: exitedAt - signalledAt,
     exitCode: exit.code,
   };
+}
+
+/** The real sidecar with one passing check and a 1 s shutdown delay, SIGTERMed under load. */
+export async function sidecarDrain(): Promise<DrainReport> {
+  const temp = tempDir();
+  const db = await tcpTarget();
+  const file = temp.write(
+    'probekit.yaml',
+    `checks:\n  - { name: db, tcpSocket: { port: ${db.port} }, periodSeconds: 0.2 }\n`,
+  );
+  const sidecar = await startServe(['--config', file, '--shutdown-delay', '1s']);
+  try {
+    while ((await fetch(`${sidecar.url}/readyz`)).status !== 200) await sleep(20);
+    return await drainUnderLoad({
+      signal: () => sidecar.child.kill('SIGTERM'),
+      announced: () => sidecar.waitForLog((line) => line.msg === 'shutting down'),
+      exited: sidecar.exited,
+      loadUrl: `${sidecar.url}/livez`,
+      readyUrl: `${sidecar.url}/readyz`,
+      liveUrl: `${sidecar.url}/livez`,
+    });
+  } finally {
+    await sidecar.kill();
+    await db.close();
+    temp.remove();
+  }
 }
