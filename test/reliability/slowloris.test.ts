@@ -6,14 +6,13 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Running, startServe, tempDir } from '../sidecar/helpers.js';
-import { ADAPTERS, type SdkApp, startSdkApp } from './support/sdk-app.js';
+import { PROBE_SERVERS, type ProbeServers, startProbeServers } from './support/probe-servers.js';
 import { exchange, parseResponses } from './support/wire.js';
 
 const ATTACKERS = 500;
 const ATTACK_MS = 8000;
 /** Where the server is probekit's: a request head must arrive within 5 s, checked every 1 s (SERVER_LIMITS). */
-const OWNED = new Set(['sidecar', 'listen']);
+const OWNED = new Set<string>(['sidecar', 'listen']);
 
 interface Attack {
   /** Attack connections the server closed. */
@@ -48,36 +47,16 @@ function slowloris(port: number, count: number): Attack {
 }
 
 describe('slowloris', { concurrency: true }, () => {
-  const temp = tempDir();
-  let sidecar: Running;
-  const apps = new Map<string, SdkApp>();
-  const ports = new Map<string, number>();
+  let servers: ProbeServers;
   before(async () => {
-    const file = temp.write(
-      'probekit.yaml',
-      'checks:\n  - { name: db, exec: { command: ["true"] }, periodSeconds: 1 }\n',
-    );
-    const [started, ...sdk] = await Promise.all([
-      startServe(['--config', file]),
-      ...ADAPTERS.map((adapter) => startSdkApp(adapter)),
-    ]);
-    sidecar = started;
-    ports.set('sidecar', Number(new URL(sidecar.url).port));
-    ADAPTERS.forEach((adapter, i) => {
-      apps.set(adapter, sdk[i]!);
-      ports.set(adapter, sdk[i]!.probePort);
-    });
+    servers = await startProbeServers();
   });
-  after(async () => {
-    await sidecar?.kill();
-    for (const app of apps.values()) await app.stop();
-    temp.remove();
-  });
+  after(() => servers?.stop());
 
-  for (const target of ['sidecar', ...ADAPTERS]) {
+  for (const target of PROBE_SERVERS) {
     const owned = OWNED.has(target);
     it(`${target}: ${ATTACKERS} byte-a-time clients do not hold up a probe${owned ? ', and are cut off by the header timeout' : ''}`, async (t) => {
-      const port = ports.get(target)!;
+      const port = servers.ports.get(target)!;
       const attack = slowloris(port, ATTACKERS);
       const latencies: number[] = [];
       try {
