@@ -1,8 +1,9 @@
 // The sidecar with 200 checks whose targets go down and up every few hundred ms, under continuous load from
 // autocannon: every answer well-formed and true to the targets' recent history, no 5xx but the intended 503,
 // no errors, and neither RSS nor descriptors growing once warm. `npm run soak` runs the same for 10 minutes and
-// holds RSS growth under 5%; here, with little time after the heap has grown to its working size (about 15 s),
-// the line is 10%: enough to catch a leak per request or per run, not a slow one.
+// holds RSS growth under 5%. Here the heap may still be growing to its working size (15 s unloaded, longer on a
+// busy machine), so the line is absolute: 48 MiB over the ~15,000 answers between the two measured windows
+// catches a leak of a few KiB per answer (keeping every verbose body, say); slower leaks are the soak's job.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { runFlapping } from './support/flapping.js';
@@ -25,10 +26,8 @@ it('200 flapping checks under load for 25 s: zero wrong answers, zero errors, fl
   assert.ok(report.toggles > 500, `${report.toggles} toggles`);
   assert.ok(report.judged > 100_000, `${report.judged} lines judged`);
   const rss = samples.map(([at, kib]) => `${at}s ${Math.round(kib / 1024)}M`).join(', ');
-  assert.ok(
-    report.rss.growth < 0.1,
-    `RSS grew ${(report.rss.growth * 100).toFixed(1)}% after warm-up: ${rss}`,
-  );
+  const grownMib = (report.rss.finalKib - report.rss.baselineKib) / 1024;
+  assert.ok(grownMib < 48, `RSS grew ${grownMib.toFixed(1)} MiB after warm-up: ${rss}`);
   assert.ok(
     report.fds.final <= report.fds.baseline + 5,
     `descriptors ${report.fds.baseline} → ${report.fds.final}`,
