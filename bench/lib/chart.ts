@@ -1,8 +1,8 @@
 // A small SVG bar chart of the results' panels (no plotting dependency): one row per bar, min–max as a whisker.
 import type { Bar, Panel } from './report.js';
 
-const WIDTH = 860;
-const LABEL = 300;
+const WIDTH = 900;
+const LABEL = 340;
 const BAR_H = 18;
 const GAP = 6;
 const PANEL_GAP = 34;

@@ -47,7 +47,7 @@ export async function checkCost(settings: Settings, env: Environment): Promise<S
   const raw: Partial<Record<Kind, Row>> = {
     tcp: row('raw net.connect + destroy', 'baseline', 'tcp'),
     http: row('raw http.get, agent: false', 'baseline', 'http'),
-    exec: row('raw child_process.spawn (stdout/stderr piped)', 'baseline', 'exec'),
+    exec: row('raw child_process.spawn, stdout/stderr piped', 'baseline', 'exec'),
   };
   const blackbox: Partial<Record<Kind, Row>> = {
     tcp: row('blackbox_exporter tcp_connect', 'peer', 'tcp'),
