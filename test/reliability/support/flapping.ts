@@ -50,8 +50,13 @@ export interface FlappingReport {
   readonly toggles: number;
   readonly lostTargets: number;
   readonly checkRuns: number;
+  /** Median RSS of the first and the last third after warm-up (GC makes the peaks and troughs noise). */
   readonly rss: { readonly baselineKib: number; readonly finalKib: number; readonly growth: number };
-  readonly fds: { readonly baseline: number; readonly final: number };
+  /**
+   * Descriptors at their floor in the first and the last third after warm-up: check runs and reconnecting
+   * clients come and go, a leaked descriptor never does, so a leak raises the floor. `peak`: the most seen.
+   */
+  readonly fds: { readonly baseline: number; readonly final: number; readonly peak: number };
   /** Every sample: seconds since the load started, RSS in KiB, open descriptors. */
   readonly samples: readonly (readonly [number, number, number])[];
 }
@@ -328,13 +333,15 @@ export async function runFlapping(options: FlappingOptions): Promise<FlappingRep
 
     const measured = samples.filter((sample) => sample.at >= options.warmupSeconds * 1000);
     const span = measured.length;
-    // The first and the last third after warm-up, each long enough to hold a few GC cycles' peaks.
+    // The first and the last third after warm-up, each long enough to hold a few GC cycles.
     const third = Math.max(1, Math.floor(span / 3));
     const head = measured.slice(0, third);
     const tail = measured.slice(span - third);
-    const max = (list: typeof samples, key: 'rss' | 'fds') => Math.max(...list.map((sample) => sample[key]));
-    const baselineKib = max(head, 'rss');
-    const finalKib = max(tail, 'rss');
+    const median = (list: typeof samples) =>
+      list.map((sample) => sample.rss).sort((a, b) => a - b)[list.length >> 1]!;
+    const floor = (list: typeof samples) => Math.min(...list.map((sample) => sample.fds));
+    const baselineKib = median(head);
+    const finalKib = median(tail);
     return {
       requests: result.requests.total,
       byPath,
@@ -350,7 +357,11 @@ export async function runFlapping(options: FlappingOptions): Promise<FlappingRep
       lostTargets: history.lost,
       checkRuns,
       rss: { baselineKib, finalKib, growth: finalKib / baselineKib - 1 },
-      fds: { baseline: max(head, 'fds'), final: max(tail, 'fds') },
+      fds: {
+        baseline: floor(head),
+        final: floor(tail),
+        peak: Math.max(...measured.map((sample) => sample.fds)),
+      },
       samples: samples.map((sample) => [Math.round(sample.at / 100) / 10, sample.rss, sample.fds] as const),
     };
   } finally {
