@@ -12,13 +12,13 @@ import { loadConfig } from '@probekit/sidecar';
 import fc from 'fast-check';
 import { checkConfig, configCase, FUZZ_ENV } from '../reliability/support/config-properties.js';
 import {
-  assertProperty,
   checkMalformed,
   checkRequest,
   malformedCase,
   requestCase,
 } from '../reliability/support/http-properties.js';
 import { describeServer, PROBE_SERVERS, startProbeServers } from '../reliability/support/probe-servers.js';
+import { assertProperty } from '../reliability/support/property.js';
 import { runCli, startServe } from '../sidecar/helpers.js';
 
 const { values } = parseArgs({

@@ -12,7 +12,7 @@ import { loadConfig } from '@probekit/sidecar';
 import fc from 'fast-check';
 import { type LogLine, runCli, startServe } from '../sidecar/helpers.js';
 import { checkConfig, configCase, FUZZ_ENV } from './support/config-properties.js';
-import { assertProperty } from './support/http-properties.js';
+import { assertProperty } from './support/property.js';
 
 const RUNS = Number(process.env['PROBEKIT_FUZZ_RUNS'] ?? 300);
 

@@ -4,13 +4,7 @@
 // properties with many more cases.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import {
-  assertProperty,
-  checkMalformed,
-  checkRequest,
-  malformedCase,
-  requestCase,
-} from './support/http-properties.js';
+import { checkMalformed, checkRequest, malformedCase, requestCase } from './support/http-properties.js';
 import {
   describeServer,
   PROBE_SERVERS,
@@ -18,6 +12,7 @@ import {
   type ProbeServers,
   startProbeServers,
 } from './support/probe-servers.js';
+import { assertProperty } from './support/property.js';
 import { exchange, parseResponses } from './support/wire.js';
 
 const RUNS = Number(process.env['PROBEKIT_FUZZ_RUNS'] ?? 150);

@@ -72,7 +72,7 @@ const handler = fc.oneof(
 );
 
 /** A valid config: every generated file must load. */
-export const validConfig: fc.Arbitrary<Json> = fc
+const validConfig: fc.Arbitrary<Json> = fc
   .record(
     {
       server: fc.record(
