@@ -63,7 +63,8 @@ export interface FlappingReport {
 
 const DEFAULT_TIMING = { periodSeconds: 0.5, timeoutSeconds: 0.5, failureThreshold: 2 };
 // How late a run may start or end beyond the schedule's own bound (the run cap, the sidecar's event loop).
-const SLACK_MS = 1000;
+// 2 s: on a 2-core CI machine shared with the load generator, runs can start that late under the load itself.
+const SLACK_MS = 2000;
 // Answers are judged this long after they arrive, once every toggle before them has come in over IPC.
 const JUDGE_DELAY_MS = 300;
 
