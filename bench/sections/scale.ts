@@ -1,8 +1,9 @@
 // Section 4: n TCP checks at periodSeconds 1 in one Engine on one core: CPU share, start-time drift, memory per
 // check, and /readyz answer latency from the other core while they run.
-import type { Environment } from '../candidates.js';
+import { join } from 'node:path';
+import { type Environment, ROOT } from '../candidates.js';
 import { get } from '../lib/http.js';
-import { sleep } from '../lib/proc.js';
+import { LOAD_CPU, sleep, spawnPinned } from '../lib/proc.js';
 import { type SectionResult, type TargetRow, table, unavailable } from '../lib/report.js';
 import type { Settings } from '../lib/settings.js';
 import { fmt, percentile } from '../lib/stats.js';
@@ -19,7 +20,9 @@ interface Point {
   readonly reason?: string;
 }
 
-export async function scale(settings: Settings, env: Environment): Promise<SectionResult> {
+export async function scale(settings: Settings, _env: Environment): Promise<SectionResult> {
+  const target = spawnPinned(LOAD_CPU, process.execPath, [join(ROOT, 'bench/servers/tcp-target.mjs')]);
+  const targetPort = await target.line((l) => (l.startsWith('listening ') ? Number(l.slice(10)) : undefined));
   const points: Point[] = [];
   for (const n of settings.scaleCounts) {
     const latencies: number[] = [];
@@ -34,7 +37,7 @@ export async function scale(settings: Settings, env: Environment): Promise<Secti
           warmupMs: settings.scaleWarmupMs,
           windowMs: settings.scaleWindowMs,
           host: '127.0.0.1',
-          port: env.targetPort,
+          port: targetPort,
           command: [],
           serve: true,
         },
@@ -59,6 +62,8 @@ export async function scale(settings: Settings, env: Environment): Promise<Secti
     }
   }
 
+  target.child.stdin?.end();
+  await target.kill();
   const rows = points.map((p) => {
     const r = p.result;
     if (!r) return [fmt(p.n), unavailable(p.reason ?? ''), '', '', '', '', '', ''];
@@ -105,7 +110,7 @@ export async function scale(settings: Settings, env: Environment): Promise<Secti
   }
   const body = [
     `One Engine in a worker on the server core, n TCP checks (\`periodSeconds: 1\`, default \`maxConcurrentRuns\` 32) against ` +
-      `a server on the other core; ${settings.scaleWarmupMs} ms warm-up, then a ${settings.scaleWindowMs} ms window. Drift is the ` +
+      `a server on the other core that accepts and closes; ${settings.scaleWarmupMs} ms warm-up, then a ${settings.scaleWindowMs} ms window. Drift is the ` +
       "engine's `lateMs` (how late each run started against its schedule). Memory per check: RSS and heap growth after a GC, " +
       `divided by n. Answer latency: \`GET /readyz\` from the other core ${POLL_RATE} times a second over keep-alive, served by ` +
       'node:http with `answer()` in the same worker.',
