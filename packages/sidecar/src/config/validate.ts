@@ -60,6 +60,9 @@ function describe(error: ErrorObject, data: unknown): ConfigProblem | undefined 
     case 'required':
       return { path: formatPath([...at, String(error.params['missingProperty'])]), message: 'is required' };
     case 'oneOf': {
+      // A check that is not a mapping (null, 5) has its own "must be a mapping"; its handlers say nothing more.
+      if (typeof error.data !== 'object' || error.data === null || Array.isArray(error.data))
+        return undefined;
       const present = HANDLERS.filter((handler) => Object.hasOwn(error.data as object, handler));
       const expected = `${HANDLERS.slice(0, -1).join(', ')} or ${HANDLERS.at(-1)}`;
       const message =
