@@ -28,6 +28,19 @@ describe('config fuzzing', () => {
       (config) => `${config.what}:\n${config.text.slice(0, 2000)}`,
     ));
 
+  // Found by `npm run fuzz` (seed 20261125): `checks: [null]` threw a TypeError out of the loader.
+  it('a check that is not a mapping (null, a number, a string, a list) is refused with its path', async () => {
+    for (const item of ['null', '~', '5', '"tcp"', '[]', 'true']) {
+      const why = await checkConfig(dir, {
+        what: item,
+        text: `checks:\n  - ${item}\n`,
+        expect: 'checks[0]',
+        invalid: true,
+      });
+      assert.equal(why, undefined, `checks: [${item}]`);
+    }
+  });
+
   it('nesting 100,000 deep, after other files were read, is refused and does not abort the process', () => {
     // In a process of its own: the failure mode is V8 aborting the process from deep recursion, not an exception.
     const script = `
