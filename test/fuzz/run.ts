@@ -2,7 +2,7 @@
 //   1. HTTP: random requests and malformed bytes over raw sockets, against the sidecar and every SDK adapter,
 //   2. config: mutated configs through the loader in-process, a sample through `probekit validate`,
 //   3. reload: broken files through SIGHUP on a running sidecar, whose config must stay as it was.
-// Options: --http N (cases per property and server, default 2000), --config N (default 10000), --seed N.
+// Options: --http N (cases per property and server, default 10000), --config N (default 10000), --seed N.
 // Exits 1 on the first broken property, with the shrunk counterexample.
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +23,7 @@ import { runCli, startServe } from '../sidecar/helpers.js';
 
 const { values } = parseArgs({
   options: {
-    http: { type: 'string', default: '2000' },
+    http: { type: 'string', default: '10000' },
     config: { type: 'string', default: '10000' },
     seed: { type: 'string' },
   },

@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: some broken files hold ${VAR} references on purpose
 // 100 reloads in a row, valid and broken files alternating, while the sidecar is under load: no request fails,
 // a refused file leaves the running config exactly as it was, checks that did not change keep their state
-// (their success streak only ever grows), and the last valid file is what runs in the end.
+// (their success streak and their run counters only ever grow), and the last valid file is what runs in the end.
 import assert from 'node:assert/strict';
 import { renameSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
@@ -84,6 +84,7 @@ it('100 reloads under load, valid and broken alternating: nothing dropped, state
   const failures: string[] = [];
   let served = 0;
   let storming = true;
+  const runCounts = new Map<string, number[]>();
   // Per worker and check: one worker's requests are sequential, so its observations are in order.
   const streaks = new Map<string, number[]>();
   const worker = async (path: string, id: number) => {
@@ -93,6 +94,15 @@ it('100 reloads under load, valid and broken alternating: nothing dropped, state
         served++;
         if (path === '/metrics') {
           if (reply.status !== 200) failures.push(`${path}: ${reply.status}`);
+          // The run counters of the unchanged checks, summed over results: never reset by a reload.
+          for (const name of ['stable-tcp', 'stable-http']) {
+            const pattern = new RegExp(
+              `^probekit_check_runs_total\\{check="${name}",result="[a-z]+"\\} (\\d+)$`,
+              'gm',
+            );
+            const runs = [...reply.body.matchAll(pattern)].reduce((sum, match) => sum + Number(match[1]), 0);
+            runCounts.set(name, [...(runCounts.get(name) ?? []), runs]);
+          }
           continue;
         }
         if (!reply.ours || (reply.status !== 200 && reply.status !== 503))
@@ -164,6 +174,11 @@ it('100 reloads under load, valid and broken alternating: nothing dropped, state
     const drops = list.filter((streak, i) => i > 0 && streak < list[i - 1]!);
     assert.deepEqual(drops, [], `${name}'s streak went back: ${list.join(',')}`);
     assert.ok(list.at(-1)! > 20, `${name} ran through the storm`);
+  }
+  for (const [name, list] of runCounts) {
+    const drops = list.filter((runs, i) => i > 0 && runs < list[i - 1]!);
+    assert.deepEqual(drops, [], `${name}'s run counter went back: ${list.join(',')}`);
+    assert.ok(list.at(-1)! > list[0]!, `${name}'s run counter grew through the storm`);
   }
   // Checks removed by a reload leave no metric behind.
   const metrics = await (await fetch(`${sidecar.url}/metrics`)).text();

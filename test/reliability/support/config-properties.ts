@@ -357,7 +357,7 @@ export const configCase: fc.Arbitrary<ConfigCase> = fc
 
 /** `(file)`, `line 3, column 7`, or a path in the data: `checks[1].httpGet.port`, `["odd key"]`. */
 const PATH =
-  /^(\(file\)|line \d+, column \d+|([A-Za-z_$][\w$-]*|\["[^"]*"\])(\[\d+\]|\.[A-Za-z_$][\w$-]*|\["[^"]*"\])*)$/;
+  /^(\(file\)|line \d+, column \d+|([A-Za-z_$][\w$-]*|\["(?:[^"\\]|\\.)*"\])(\[\d+\]|\.[A-Za-z_$][\w$-]*|\["(?:[^"\\]|\\.)*"\])*)$/s;
 
 /** Whether `found` reports the problem at `expected`: the same path, or one above or below it. */
 function near(found: string, expected: string): boolean {
