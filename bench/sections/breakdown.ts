@@ -10,7 +10,7 @@ import type { Settings } from '../lib/settings.js';
 import { fmtSpread, spread } from '../lib/stats.js';
 
 const VARIANTS: readonly [string, string][] = [
-  ['limits', 'the sidecar’s `SERVER_LIMITS` (timeouts, header size, requests per socket)'],
+  ['limits', 'the sidecar’s `SERVER_LIMITS` (timeouts, header and body size)'],
   ['headers', 'the answer’s headers (`no-store`, `nosniff`, content type) through `reply.headers()`'],
   ['buffer', 'the body as a `Buffer` (as the sidecar sends it)'],
   ['answer', 'core’s `answer()` called on the request path (cached snapshot)'],

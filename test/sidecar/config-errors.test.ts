@@ -121,6 +121,12 @@ describe('config errors', () => {
     assert.match(result.stderr, /\(file\): cannot be read: does not exist/);
   });
 
+  it('refuses a config file that never ends (/dev/zero) after 1 MiB, without reading it all', async () => {
+    const result = await runCli(['validate', '--config', '/dev/zero']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /\(file\): is larger than 1024 KiB/);
+  });
+
   it('substitutes ${VAR} typed as YAML types it: a port from the environment is a number', async (t) => {
     const db = await tcpTarget();
     t.after(() => db.close());

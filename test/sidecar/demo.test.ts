@@ -41,7 +41,7 @@ it('npm start runs the demo app and the sidecar, prints the URLs, and stops both
       seen.add((await kubeProbe(`${url}/readyz`)).status);
       return seen.has(200) && seen.has(503);
     },
-    10_000,
+    30_000,
     100,
   );
 

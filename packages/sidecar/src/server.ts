@@ -15,7 +15,6 @@ export const SERVER_LIMITS = Object.freeze({
   connectionsCheckingIntervalMs: 1_000, // how often the two timeouts above are enforced (node's default: 30 s)
   maxHeaderSize: 8 * 1024, // bytes of request head (node's default: 16 KiB)
   bodyLimit: 1024, // bytes of request body: GET and HEAD carry none
-  maxRequestsPerSocket: 1_000, // then the socket is closed, so no client holds one forever
 });
 
 const TEXT = 'text/plain; charset=utf-8';
@@ -36,7 +35,6 @@ export function createProbeServer(options: ProbeServerOptions): FastifyInstance 
     connectionTimeout: SERVER_LIMITS.connectionTimeoutMs,
     requestTimeout: SERVER_LIMITS.requestTimeoutMs,
     keepAliveTimeout: SERVER_LIMITS.keepAliveTimeoutMs,
-    maxRequestsPerSocket: SERVER_LIMITS.maxRequestsPerSocket,
     // While closing, a request already on an accepted connection still gets its answer from answer(), not
     // fastify's JSON 503: a liveness probe must not read "dead" because the port is about to close.
     return503OnClosing: false,

@@ -303,9 +303,6 @@ export async function runFlapping(options: FlappingOptions): Promise<FlappingRep
     const result = await autocannon({
       url: sidecar.url,
       connections: options.connections ?? 8,
-      // A new connection every 500 requests, as a client honouring `Connection: close` would: the sidecar
-      // closes a socket after 1,000 (SERVER_LIMITS.maxRequestsPerSocket), and autocannon does not notice.
-      reconnectRate: 500,
       duration: options.durationSeconds,
       timeout: 5,
       requests: [

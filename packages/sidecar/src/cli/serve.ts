@@ -37,9 +37,10 @@ Example:
   async run(parsed) {
     const { load, file } = configFromFlags(parsed, 'serve');
     const overrides = serverFlags(parsed);
-    const config = await load();
     const log = createLogger();
-    // Handlers go in before anything starts: a signal during start-up must not hit node's default (die).
+    // Handlers go in before anything starts, the config's first read included: a signal during start-up
+    // must not hit node's default (SIGHUP's kills the process). A SIGHUP before the sidecar runs has nothing
+    // to reload: the file is read just after it anyway.
     let sidecar: Sidecar | undefined;
     let signals = 0;
     const stopped = new Promise<'SIGTERM' | 'SIGINT'>((resolve) => {
@@ -54,6 +55,7 @@ Example:
       process.on('SIGINT', onSignal);
     });
     process.on('SIGHUP', () => void sidecar?.reload('SIGHUP'));
+    const config = await load();
     try {
       sidecar = await startSidecar({ config, load, log, overrides });
     } catch (error) {

@@ -1,5 +1,5 @@
 // Reading a config file: YAML 1.2 (JSON is a subset) into plain data, refusing anything that is not plain data.
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, Parser, parseDocument, visit } from 'yaml';
 import type { ConfigProblem } from '../errors.js';
 
@@ -24,15 +24,15 @@ export type ReadResult =
 
 /** Reads and parses a config file. I/O errors become a problem with the path `(file)`. */
 export async function readConfigFile(file: string): Promise<ReadResult> {
-  let buffer: Buffer;
+  let buffer: Buffer | undefined;
   try {
-    buffer = await readFile(file);
+    buffer = await readAtMost(file, MAX_FILE_BYTES);
   } catch (error) {
     const reason =
       (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : (error as Error).message;
     return { problems: [{ path: '(file)', message: `cannot be read: ${reason}` }] };
   }
-  if (buffer.length > MAX_FILE_BYTES) {
+  if (buffer === undefined) {
     return { problems: [{ path: '(file)', message: `is larger than ${MAX_FILE_BYTES / 1024} KiB` }] };
   }
   const text = buffer.toString('utf8');
@@ -115,4 +115,22 @@ function tooDeep(text: string): string | undefined {
     } else for (const item of items) stack.push([item, depth + 1]);
   }
   return undefined;
+}
+
+// Reads up to `limit` bytes and stops there: `--config /dev/zero` or a runaway generated file is refused,
+// not read into memory until the process dies. Undefined when the file holds more.
+async function readAtMost(file: string, limit: number): Promise<Buffer | undefined> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(limit + 1);
+    let filled = 0;
+    while (filled <= limit) {
+      const { bytesRead } = await handle.read(buffer, filled, limit + 1 - filled, null);
+      if (bytesRead === 0) return buffer.subarray(0, filled);
+      filled += bytesRead;
+    }
+    return undefined;
+  } finally {
+    await handle.close();
+  }
 }
