@@ -59,10 +59,11 @@ const run = (batch, concurrency) =>
 
 const together = files.filter((file) => !ALONE.includes(file));
 const alone = files.filter((file) => ALONE.includes(file));
-const failed = [
-  run(together, process.env.PROBEKIT_TEST_CONCURRENCY ?? '3'),
-  run(alone, '1'),
-].some((status) => status !== 0);
+const failed = [run(together, process.env.PROBEKIT_TEST_CONCURRENCY ?? '3'), run(alone, '1')].some(
+  (status) => status !== 0,
+);
 if (together.length > 0 && alone.length > 0)
-  console.log(`\n${together.length} files side by side, then ${alone.length} alone: ${failed ? 'FAILED' : 'all passed'}`);
+  console.log(
+    `\n${together.length} files side by side, then ${alone.length} alone: ${failed ? 'FAILED' : 'all passed'}`,
+  );
 process.exit(failed ? 1 : 0);
