@@ -3,6 +3,7 @@ import http, { type OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
 import { InvalidCheckError } from '../errors.js';
+import { redact } from '../redact.js';
 import type { Outcome, Prober } from '../types.js';
 import { VERSION } from '../version.js';
 import { abortReason, elapsedMs, errorMessage, host, hostPort, optionsObject, port } from './common.js';
@@ -191,6 +192,7 @@ function requestHeaders(custom: readonly HttpHeader[]) {
 }
 
 /** The URL without userinfo or fragment. */
+// No userinfo, and secret-looking query parameters (`?token=…`) masked: the target is shown in tables and logs.
 function show(url: URL): string {
-  return `${url.protocol}//${url.host}${url.pathname}${url.search}`;
+  return redact(`${url.protocol}//${url.host}${url.pathname}${url.search}`);
 }

@@ -323,6 +323,11 @@ describe('httpGet: options', () => {
     assert.equal(httpGet({ host: '::1', port: 443, scheme: 'HTTPS' }).target, 'https://[::1]/');
   });
 
+  it('masks secret-looking query parameters in its target', () => {
+    const prober = httpGet({ port: 8080, path: '/healthz?full=1&token=s3cret&api_key=k3y' });
+    assert.equal(prober.target, 'http://127.0.0.1:8080/healthz?full=1&token=***&api_key=***');
+  });
+
   const invalid: [string, unknown, string][] = [
     ['port 0', { port: 0 }, 'httpGet.port: must be an integer 1-65535, got `0` (number)'],
     ['port too big', { port: 70000 }, 'httpGet.port: must be an integer 1-65535, got `70000` (number)'],
