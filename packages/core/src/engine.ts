@@ -4,7 +4,7 @@ import { MANUAL_KIND } from './checks/manual.js';
 import { resolveChecks, sameDefinition } from './definition.js';
 import { type CheckUnknownError, InvalidCheckError, UnknownCheckError } from './errors.js';
 import { redact } from './redact.js';
-import { type RunEnd, runProber } from './run.js';
+import { type Run, type RunEnd, reusableController, startRun } from './run.js';
 import { applyResult, INITIAL_THRESHOLD_STATE, probeStates, type ThresholdState } from './state.js';
 import type {
   ChangeEvent,
@@ -63,12 +63,23 @@ interface Worker {
   nextDueAt: number;
   timer: NodeJS.Timeout | undefined;
   running: boolean;
-  cancel: AbortController;
+  /** The run in flight, which #halt cancels. */
+  run: Run | undefined;
+  /** The last run's controller, for the next run to reuse if it can. */
+  controller: AbortController | undefined;
+  /** Bumped by #halt: a run started under an older epoch (or waiting for a slot then) records nothing. */
+  epoch: number;
   /** The condition last announced by a `change` event (`stale` included). */
   announced: CheckCondition | 'stale';
 }
 
 const SWEEP_MS = 1000;
+
+/**
+ * How late a `change` event may fire after the run that caused it: state changes within this window
+ * cost one rebuild. Answers are never late: a request in between rebuilds at once.
+ */
+const CHANGE_COALESCE_MS = 5;
 
 /** How stale the details of a snapshot (run times, durations, counters) may get; states are never late. */
 const DETAILS_REFRESH_MS = 250;
@@ -98,7 +109,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   #validUntil = 0;
   #builtAt = 0;
   #detailsChanged = false;
-  #rebuild: NodeJS.Immediate | undefined;
+  #rebuild: NodeJS.Timeout | undefined;
   #version = 0;
   #announcedProbes: Record<ProbeKind, Snapshot['probes'][ProbeKind]> | undefined;
 
@@ -136,7 +147,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (!this.#started) return;
     this.#started = false;
     clearInterval(this.#sweep);
-    clearImmediate(this.#rebuild);
+    clearTimeout(this.#rebuild);
     this.#rebuild = undefined;
     for (const worker of this.#workers.values()) this.#halt(worker);
     await settleWithin([...this.#inFlight], 2000);
@@ -255,7 +266,9 @@ export class Engine extends EventEmitter<EngineEvents> {
       nextDueAt: 0,
       timer: undefined,
       running: false,
-      cancel: new AbortController(),
+      run: undefined,
+      controller: undefined,
+      epoch: 0,
       announced: 'unknown',
     };
   }
@@ -297,16 +310,19 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   async #run(worker: Worker, dueAt: number): Promise<void> {
-    // #halt replaces the controller: this run answers to the one it started under.
-    const cancel = worker.cancel.signal;
+    const epoch = worker.epoch;
     try {
-      await this.#acquire();
-      if (cancel.aborted) return;
+      if (!this.#tryAcquire()) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+      if (worker.epoch !== epoch) return;
       const startedAt = performance.now();
-      const running = runProber(worker.check.prober, worker.check.timeoutSeconds * 1000, cancel);
-      this.#inFlight.add(running);
-      const end = await running.finally(() => this.#inFlight.delete(running));
-      if (end.result === 'cancelled' || cancel.aborted) return;
+      worker.controller = reusableController(worker.controller);
+      const run = startRun(worker.check.prober, worker.check.timeoutSeconds * 1000, worker.controller);
+      worker.run = run;
+      this.#inFlight.add(run.end);
+      const end = await run.end;
+      this.#inFlight.delete(run.end);
+      worker.run = undefined;
+      if (end.result === 'cancelled' || worker.epoch !== epoch) return;
       if (end.result === 'unknown') {
         this.emit('discarded', { check: worker.check.name, error: end.error });
         return;
@@ -374,14 +390,15 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.snapshot();
   }
 
-  // ATTENTION: runs that finish together (a start, a reload, 5,000 checks) cost one rebuild, not one each:
-  // the snapshot is dropped now, rebuilt by the next request or at the end of this turn of the event loop.
+  // ATTENTION: state changes close together (a start, a reload, 5,000 checks a second, each run in its own
+  // turn of the event loop) cost one rebuild, not one each: the snapshot is dropped now and rebuilt by the
+  // next request or CHANGE_COALESCE_MS later, whichever comes first.
   #stateChanged(): void {
     this.#snapshot = undefined;
-    this.#rebuild ??= setImmediate(() => {
+    this.#rebuild ??= setTimeout(() => {
       this.#rebuild = undefined;
       this.snapshot();
-    });
+    }, CHANGE_COALESCE_MS).unref();
   }
 
   #announce(snapshot: Snapshot): void {
@@ -420,16 +437,15 @@ export class Engine extends EventEmitter<EngineEvents> {
   #halt(worker: Worker): void {
     clearTimeout(worker.timer);
     worker.timer = undefined;
-    worker.cancel.abort();
-    worker.cancel = new AbortController();
+    worker.epoch++;
+    worker.run?.cancel();
   }
 
-  #acquire(): Promise<void> {
-    if (this.#slots > 0) {
-      this.#slots--;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.#waiting.push(resolve));
+  // Synchronous when a slot is free, so that a run costs no extra promise below the cap.
+  #tryAcquire(): boolean {
+    if (this.#slots === 0) return false;
+    this.#slots--;
+    return true;
   }
 
   #release(): void {
