@@ -1,9 +1,14 @@
 // The contract's Prometheus metrics, on the caller's registry (never the global one). Labels: check, probe, result only.
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { Engine } from './engine.js';
+import { lazy } from './lazy.js';
 import { passesFor } from './state.js';
 import { PROBE_KINDS } from './types.js';
 import { VERSION } from './version.js';
+
+// prom-client (tens of ms and several MiB to load) only once metrics are registered: importing core must not
+// load it for whoever serves none (`probekit probe` in a HEALTHCHECK, an SDK app without a registry).
+const promClient = lazy<typeof import('prom-client')>('prom-client');
 
 /** Check-run durations, in seconds: probes answer in ms, time out in seconds. */
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -20,6 +25,7 @@ export const METRIC_NAMES = [
 
 /** Registers probekit's metrics for `engine` on `registry`; returns a function that unregisters them. */
 export function registerMetrics(registry: Registry, engine: Engine): () => void {
+  const { Counter, Gauge, Histogram } = promClient();
   const registers = [registry];
   new Gauge({
     name: 'probekit_check_up',

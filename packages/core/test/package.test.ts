@@ -1,5 +1,6 @@
 // Keeps the error registry, the docs and the version honest.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import * as core from '../src/index.js';
@@ -35,5 +36,19 @@ describe('package', () => {
     assert.deepEqual([...codes].sort(), [...core.CORE_ERROR_CODES].sort());
     for (const code of core.CORE_ERROR_CODES)
       assert.ok(docs.includes(`\`${code}\``), `${code} is documented in docs/core.md`);
+  });
+
+  it('loads prom-client, node:https and node:http2 on first use, not on import', () => {
+    // In a fresh process: this one has loaded them already. moduleLoadList lists the main thread's builtins.
+    const script = `
+      await import(${JSON.stringify(new URL('../src/index.ts', import.meta.url).href)});
+      const { createRequire } = await import('node:module');
+      const builtins = process.moduleLoadList.filter((m) => /^NativeModule (https|http2|tls)$/.test(m));
+      const packages = Object.keys(createRequire(import.meta.url).cache).filter((f) => f.includes('/prom-client/'));
+      console.log(JSON.stringify([...builtins, ...packages]));`;
+    const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    assert.deepEqual(JSON.parse(output), []);
   });
 });

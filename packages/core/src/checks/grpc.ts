@@ -3,9 +3,10 @@
 // that is still being set up (closing the client leaves it open), so every run against a server that accepts
 // but never answers would leak a socket. Here the abort destroys the session, and nothing loads a .proto.
 
-import http2, { type IncomingHttpHeaders, type IncomingHttpStatusHeader } from 'node:http2';
+import type { IncomingHttpHeaders, IncomingHttpStatusHeader } from 'node:http2';
 import net from 'node:net';
 import { InvalidCheckError } from '../errors.js';
+import { lazy } from '../lazy.js';
 import type { Outcome, Prober } from '../types.js';
 import { VERSION } from '../version.js';
 import { abortReason, elapsedMs, errorMessage, host, hostPort, optionsObject, port } from './common.js';
@@ -19,6 +20,9 @@ export interface GrpcOptions {
   /** The service asked about; `''` means the whole server. @default '' */
   readonly service?: string;
 }
+
+// node:http2 only once a gRPC check runs: most configs have none.
+const http2 = lazy<typeof import('node:http2')>('node:http2');
 
 const PATH = '/grpc.health.v1.Health/Check';
 const SERVING_STATUSES = ['UNKNOWN', 'SERVING', 'NOT_SERVING', 'SERVICE_UNKNOWN'];
@@ -52,7 +56,7 @@ function check(hostname: string, portNumber: number, service: string, signal: Ab
     // Our own socket: destroying the session alone leaves a socket that is still connecting open
     // until the kernel gives up on its SYNs (found against a black-hole target).
     const socket = net.connect({ host: hostname, port: portNumber });
-    const session = http2.connect(`http://${hostPort(hostname, portNumber)}`, {
+    const session = http2().connect(`http://${hostPort(hostname, portNumber)}`, {
       createConnection: () => socket,
     });
     const finish = (outcome: Outcome) => {

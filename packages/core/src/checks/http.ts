@@ -1,8 +1,8 @@
 // The `httpGet` kind, after the kubelet's pkg/probe/http: GET, 2xx/3xx pass, same-host redirects only, 10 KiB body cap.
 import http, { type OutgoingHttpHeaders } from 'node:http';
-import https from 'node:https';
 import { isIP } from 'node:net';
 import { InvalidCheckError } from '../errors.js';
+import { lazy } from '../lazy.js';
 import { redact } from '../redact.js';
 import type { Outcome, Prober } from '../types.js';
 import { VERSION } from '../version.js';
@@ -28,6 +28,9 @@ export interface HttpGetOptions {
   /** Verify the server's certificate; the kubelet never does. @default false */
   readonly verifyTls?: boolean;
 }
+
+// node:https (and tls under it) only for a check that speaks it.
+const https = lazy<typeof import('node:https')>('node:https');
 
 const KEYS = ['host', 'port', 'path', 'scheme', 'httpHeaders', 'verifyTls'];
 const MAX_BODY_BYTES = 10 * 1024; // the kubelet's maxRespBodyLength
@@ -112,7 +115,7 @@ function get(url: URL, headers: OutgoingHttpHeaders, verifyTls: boolean, signal:
     const secure = url.protocol === 'https:';
     const bare = url.hostname.replace(/^\[(.*)\]$/, '$1');
     // agent: false — a fresh connection each time, no keep-alive, nothing global (proxies) applies.
-    const request = (secure ? https : http).request(url, {
+    const request = (secure ? https() : http).request(url, {
       method: 'GET',
       agent: false,
       headers,

@@ -1,11 +1,14 @@
 // `${VAR}` and `${VAR:-default}` in string values, applied after parsing so that a value can never inject structure.
-import { isScalar, parseDocument } from 'yaml';
 import type { ConfigProblem } from '../errors.js';
+import { lazy } from '../lazy.js';
 import { formatPath, type Segment } from './path.js';
 
 /** `$${` is a literal `${`; `${NAME}` or `${NAME:-default}` a reference; any other `${` is an error. */
 const REFERENCE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$\{/g;
 const WHOLE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}$/;
+
+// The YAML parser only when a reference is typed (see read.ts).
+const yaml = lazy<typeof import('yaml')>('yaml');
 
 /** Variables whose names look like they hold secrets: their values are blanked from every reason and log line. */
 export const SECRET_NAME = /TOKEN|PASSWORD|PASSWD|SECRET|KEY|CREDENTIAL|AUTH/i;
@@ -95,6 +98,7 @@ function lookup(
 /** The type YAML gives the text as a plain scalar (`8080` a number, `true` a boolean), never a structure. */
 function typed(text: string): unknown {
   if (text.trim() === '') return text;
+  const { isScalar, parseDocument } = yaml();
   const doc = parseDocument(text, { schema: 'core' });
   if (doc.errors.length > 0 || !isScalar(doc.contents) || doc.contents.type !== 'PLAIN') return text;
   const value = doc.contents.value;

@@ -1,7 +1,9 @@
 // Reading a config file: YAML 1.2 (JSON is a subset) into plain data, refusing anything that is not plain data.
 import { open } from 'node:fs/promises';
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, Parser, parseDocument, visit } from 'yaml';
+import type { Node } from 'yaml';
 import type { ConfigProblem } from '../errors.js';
+import { lazy } from '../lazy.js';
+import { parseJsonConfig } from './json.js';
 
 /** Config files larger than this are refused unread: a probe config is a few KiB. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -12,6 +14,9 @@ export const MAX_ALIAS_COUNT = 50;
  * abort the process (not throw) when that recursion meets the end of the stack. A config nests about 6 deep.
  */
 export const MAX_DEPTH = 64;
+
+// The YAML parser only for a file that is not plain JSON (see json.ts).
+const yaml = lazy<typeof import('yaml')>('yaml');
 
 const PLAIN_TAGS = new Set(
   ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((tag) => `tag:yaml.org,2002:${tag}`),
@@ -42,6 +47,12 @@ export async function readConfigFile(file: string): Promise<ReadResult> {
 
 /** Parses YAML or JSON text into plain data: mappings with string keys, lists, strings, numbers, booleans, null. */
 export function parseConfigText(text: string): { data: unknown } | { problems: ConfigProblem[] } {
+  return parseJsonConfig(text, MAX_DEPTH) ?? parseYamlConfig(text);
+}
+
+/** The YAML reader alone, without the JSON fast path: it decides every text the fast path leaves, problems worded with line and column. */
+export function parseYamlConfig(text: string): { data: unknown } | { problems: ConfigProblem[] } {
+  const { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } = yaml();
   const deep = tooDeep(text);
   if (deep) return { problems: [{ path: deep, message: `nests deeper than ${MAX_DEPTH} levels` }] };
   const lines = new LineCounter();
@@ -97,6 +108,7 @@ export function parseConfigText(text: string): { data: unknown } | { problems: C
 
 // Where a collection first nests deeper than MAX_DEPTH, walking yaml's concrete syntax tree without recursion.
 function tooDeep(text: string): string | undefined {
+  const { LineCounter, Parser } = yaml();
   const lines = new LineCounter();
   const stack: [unknown, number][] = [...new Parser(lines.addNewLine).parse(text)].map((token) => [token, 0]);
   for (let entry = stack.pop(); entry; entry = stack.pop()) {

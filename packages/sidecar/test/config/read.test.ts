@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,5 +80,25 @@ describe('readConfigFile', () => {
     const path = join(dir, 'ok.yaml');
     writeFileSync(path, 'checks: []\n');
     assert.deepEqual(await readConfigFile(path), { data: { checks: [] }, text: 'checks: []\n' });
+  });
+
+  it('loads the YAML parser only for a file that is not JSON', () => {
+    const json = join(dir, 'config.json');
+    const yaml = join(dir, 'config.yaml');
+    writeFileSync(json, '{"checks": []}\n');
+    writeFileSync(yaml, 'checks: []\n');
+    // In a fresh process: this one has loaded yaml already.
+    const script = `
+      const { readConfigFile } = await import(${JSON.stringify(new URL('../../src/config/read.ts', import.meta.url).href)});
+      const { createRequire } = await import('node:module');
+      const yamlLoaded = () => Object.keys(createRequire(import.meta.url).cache).some((f) => f.includes('/yaml/'));
+      await readConfigFile(${JSON.stringify(json)});
+      const afterJson = yamlLoaded();
+      await readConfigFile(${JSON.stringify(yaml)});
+      console.log(JSON.stringify([afterJson, yamlLoaded()]));`;
+    const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    assert.deepEqual(JSON.parse(output), [false, true]);
   });
 });
