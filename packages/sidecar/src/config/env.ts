@@ -1,14 +1,11 @@
 // `${VAR}` and `${VAR:-default}` in string values, applied after parsing so that a value can never inject structure.
 import type { ConfigProblem } from '../errors.js';
-import { lazy } from '../lazy.js';
 import { formatPath, type Segment } from './path.js';
+import { yaml } from './yaml.js';
 
 /** `$${` is a literal `${`; `${NAME}` or `${NAME:-default}` a reference; any other `${` is an error. */
 const REFERENCE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$\{/g;
 const WHOLE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}$/;
-
-// The YAML parser only when a reference is typed (see read.ts).
-const yaml = lazy<typeof import('yaml')>('yaml');
 
 /** Variables whose names look like they hold secrets: their values are blanked from every reason and log line. */
 export const SECRET_NAME = /TOKEN|PASSWORD|PASSWD|SECRET|KEY|CREDENTIAL|AUTH/i;

@@ -2,10 +2,10 @@
 import { open } from 'node:fs/promises';
 import type { Node } from 'yaml';
 import type { ConfigProblem } from '../errors.js';
-import { lazy } from '../lazy.js';
 import { parseJsonConfig } from './json.js';
+import { yaml } from './yaml.js';
 
-/** Config files larger than this are refused unread: a probe config is a few KiB. */
+/** Config files larger than this are refused, read no further than this: a probe config is a few KiB. */
 export const MAX_FILE_BYTES = 1024 * 1024;
 /** Aliases expanded at most, so that an alias bomb ("billion laughs") is refused instead of expanded. */
 export const MAX_ALIAS_COUNT = 50;
@@ -14,9 +14,6 @@ export const MAX_ALIAS_COUNT = 50;
  * abort the process (not throw) when that recursion meets the end of the stack. A config nests about 6 deep.
  */
 export const MAX_DEPTH = 64;
-
-// The YAML parser only for a file that is not plain JSON (see json.ts).
-const yaml = lazy<typeof import('yaml')>('yaml');
 
 const PLAIN_TAGS = new Set(
   ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((tag) => `tag:yaml.org,2002:${tag}`),
