@@ -35,6 +35,11 @@ export interface Prober {
   readonly componentType?: string;
   /** Values (header values, passwords) that must never appear in an answer, a log line or a metric. */
   readonly secrets?: readonly string[];
+  /**
+   * One run. `signal` aborts when this run times out or the engine stops. It belongs to this run only:
+   * once the run has ended the engine may hand it to the next run (it does when nothing listens on it any
+   * more), so work left behind must not keep it to learn of its own end.
+   */
   run(signal: AbortSignal): Promise<Outcome>;
   /**
    * Releases what the prober holds between runs (a histogram, a channel); called on `stop()` and on
