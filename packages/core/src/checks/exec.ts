@@ -1,5 +1,6 @@
 // The `exec` kind, after the kubelet's pkg/probe/exec: argv without a shell, success iff exit 0, 10 KiB of output kept.
 import { InvalidCheckError } from '../errors.js';
+import { redact } from '../redact.js';
 import type { Outcome, Prober } from '../types.js';
 import { abortReason, optionsObject } from './common.js';
 
@@ -54,7 +55,8 @@ export function exec(options: ExecOptions): Prober {
   const extra = { ...(env as Record<string, string>) };
   return {
     kind: 'exec',
-    target: `exec:${argv.map(quote).join(' ')}`,
+    // Redacted as reasons are: a command line can carry a token (`curl -H 'Authorization: Bearer …'`).
+    target: redact(`exec:${argv.map(quote).join(' ')}`),
     identity: { kind: 'exec', command: argv, env: extra, ...(cwd !== undefined && { cwd }) },
     componentType: 'system',
     // Values the config put in the environment may be credentials: never show them in a reason.

@@ -143,6 +143,14 @@ describe('exec: options', () => {
     assert.equal(prober.componentType, 'system');
     assert.equal(prober.target, "exec:sh -c 'sleep 30 & sleep 30'");
     assert.equal(exec({ command: ['test', '-f', '/var/ready'] }).target, 'exec:test -f /var/ready');
+    assert.equal(
+      exec({ command: ['curl', 'http://db/?token=t0ken'] }).target,
+      'exec:curl http://db/?token=***',
+    );
+    assert.equal(
+      exec({ command: ['curl', '-H', 'Authorization: Bearer s3cret', 'http://db/'] }).target,
+      "exec:curl -H 'Authorization: ***",
+    );
     assert.deepEqual(prober.identity, {
       kind: 'exec',
       command: ['sh', '-c', 'sleep 30 & sleep 30'],
