@@ -1,7 +1,8 @@
 // The head-to-head figure: a candidate and its baseline loaded at the same time on the same core, compared by
-// server CPU time per request. Each pair runs in two freshly started processes, and only them: with more servers
-// alive on the core (even idle ones, once loaded), the scheduler favoured the earlier-started process of a pair
-// by up to 30% on this VM, while two fresh processes repeat within a few percent.
+// server CPU time per request. Each repetition runs in two freshly started processes, and only them: with more
+// servers alive on the core (even idle ones, once loaded), the scheduler favoured the earlier-started process of a
+// pair by up to 30% on this VM; and one fresh pair can still land ×1.25 off the next, so every repetition is a new
+// pair, started in alternating order, and the figure is their median.
 import type { Environment, Server } from '../candidates.js';
 import { isRunning, launch, type NotRunning } from './launch.js';
 import { load } from './loadgen.js';
@@ -20,16 +21,38 @@ export interface PairResult {
   readonly baselineUs: number;
 }
 
-/** Runs `settings.reps` head-to-head repetitions in fresh processes; `{ reason }` when either cannot start. */
+/**
+ * Runs `settings.reps` head-to-head repetitions, each in a freshly started pair (started in alternating order);
+ * `{ reason }` when either cannot start. One pair measured again and again is not enough: the same two builds
+ * measured ×1.33 in one pair and ×1.08 in the next on this VM, while repetitions inside a pair agree within 3%.
+ */
 export async function headToHead(
   candidate: Side,
   baseline: Side,
   env: Environment,
   settings: Settings,
 ): Promise<PairResult[] | NotRunning> {
+  const results: PairResult[] = [];
+  for (let rep = 0; rep < settings.reps; rep++) {
+    const result = await onePair(candidate, baseline, env, settings, rep % 2 === 1);
+    if ('reason' in result) return result;
+    results.push(result);
+  }
+  return results;
+}
+
+async function onePair(
+  candidate: Side,
+  baseline: Side,
+  env: Environment,
+  settings: Settings,
+  baselineFirst: boolean,
+): Promise<PairResult | NotRunning> {
   const pathsOf = (side: Side) => [{ path: side.path, ...(side.headers && { headers: side.headers }) }];
-  const c = await launch(candidate.server, env, pathsOf(candidate));
-  const b = await launch(baseline.server, env, pathsOf(baseline));
+  const start = (side: Side) => launch(side.server, env, pathsOf(side));
+  const [c, b] = baselineFirst
+    ? await start(baseline).then(async (first) => [await start(candidate), first] as const)
+    : await start(candidate).then(async (first) => [first, await start(baseline)] as const);
   try {
     if (!isRunning(c)) return c;
     if (!isRunning(b)) return b;
@@ -50,17 +73,13 @@ export async function headToHead(
         }),
       ]);
     if (settings.warmupSeconds > 0) await both(settings.warmupSeconds);
-    const results: PairResult[] = [];
-    for (let rep = 0; rep < settings.reps; rep++) {
-      const c0 = cpuTimes(c.process.pid).self;
-      const b0 = cpuTimes(b.process.pid).self;
-      const [cLoad, bLoad] = await both(settings.loadSeconds);
-      results.push({
-        candidateUs: ((cpuTimes(c.process.pid).self - c0) * 1000) / cLoad.requests,
-        baselineUs: ((cpuTimes(b.process.pid).self - b0) * 1000) / bLoad.requests,
-      });
-    }
-    return results;
+    const c0 = cpuTimes(c.process.pid).self;
+    const b0 = cpuTimes(b.process.pid).self;
+    const [cLoad, bLoad] = await both(settings.loadSeconds);
+    return {
+      candidateUs: ((cpuTimes(c.process.pid).self - c0) * 1000) / cLoad.requests,
+      baselineUs: ((cpuTimes(b.process.pid).self - b0) * 1000) / bLoad.requests,
+    };
   } finally {
     if (isRunning(c)) await c.process.kill();
     if (isRunning(b)) await b.process.kill();

@@ -174,9 +174,10 @@ function report(measured: Map<string, Measured>, settings: Settings): SectionRes
     `Each endpoint alone on the server core, ${settings.connections} keep-alive connections, ${settings.roundSeconds} s per measurement, ` +
       `${settings.rounds} round(s) after a ${settings.warmupSeconds} s warm-up; median (min–max). Ratios pair the rounds. ` +
       'CPU/req: the server’s CPU time (user + system, from /proc) per request during those runs, median, and its ratio to ' +
-      'the baseline’s. Head-to-head: the candidate and its baseline, freshly started, loaded at the same time on the same ' +
-      `core (half the connections each), ${settings.reps} × ${settings.loadSeconds} s; server CPU µs per request, candidate vs ` +
-      'baseline, and their ratio (lower is cheaper).',
+      'the baseline’s. Head-to-head: the candidate and its baseline loaded at the same time on the same core (half the ' +
+      `connections each) for ${settings.loadSeconds} s after a ${settings.warmupSeconds} s warm-up, ${settings.reps} times, each ` +
+      'time a freshly started pair; server CPU µs per request, candidate vs baseline, and their ratio (lower is cheaper), ' +
+      'median (min–max) over the pairs.',
     '',
     table(
       [
