@@ -7,7 +7,9 @@ import { kubeProbe, ROOT, until } from './helpers.js';
 
 it('npm start runs the demo app and the sidecar, prints the URLs, and stops both on SIGINT', async (t) => {
   const demo = spawn(process.execPath, [join(ROOT, 'examples/demo/run.mjs')], {
-    env: { ...process.env, DEMO_FLIP_SECONDS: '1', PROBEKIT_PORT: '0' },
+    // Each state lasts 3 s, longer than period × failureThreshold (2 s): a 1 s flip against a 1 s period samples
+    // the same phase run after run (aliasing), and readiness may never flip.
+    env: { ...process.env, DEMO_FLIP_SECONDS: '3', PROBEKIT_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -34,7 +36,7 @@ it('npm start runs the demo app and the sidecar, prints the URLs, and stops both
   });
   assert.doesNotMatch(verbose, /app-port/, 'app-port gates liveness only');
   assert.match((await kubeProbe(`${url}/livez?verbose`)).body, /^\[\+\]app-port ok$/m);
-  // The app's health flips every second: readiness is seen passing and failing.
+  // The app's health flips every 3 s: readiness is seen passing and failing.
   const seen = new Set<number>();
   await until(
     async () => {
