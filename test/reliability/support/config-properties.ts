@@ -3,12 +3,13 @@
 // wrong types, out-of-range numbers, unknown keys, huge values, deep nesting, alias bombs, duplicate names and
 // keys, unicode, tags, variable references. The loader must accept a config only if the engine takes all of it,
 // and refuse everything else with problems that name where they are: never throw anything else, never hang.
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine } from '@probekit/core';
 import { ConfigError, loadConfig } from '@probekit/sidecar';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
+import { startServe } from '../../sidecar/helpers.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Segment = string | number;
@@ -403,4 +404,39 @@ export async function checkConfig(dir: string, config: ConfigCase): Promise<stri
     return `loaded, but the engine refused it: ${(error as Error).message}`;
   }
   return performance.now() - started > 5000 ? 'took more than 5 s' : undefined;
+}
+
+/**
+ * Starts a sidecar on a one-check config in `dir`, then swaps in each of `broken` and sends SIGHUP: every reload
+ * must be refused and the running config stay as it was. Returns why not (naming the file), or undefined.
+ */
+export async function checkReloadsRefused(
+  dir: string,
+  broken: readonly { readonly text: string; readonly what: string }[],
+): Promise<string | undefined> {
+  const file = join(dir, 'running.yaml');
+  const write = (text: string) => {
+    writeFileSync(`${file}.next`, text);
+    renameSync(`${file}.next`, file);
+  };
+  write('checks:\n  - { name: keep, exec: { command: ["true"] }, periodSeconds: 0.5 }\n');
+  const sidecar = await startServe(['--config', file], FUZZ_ENV);
+  try {
+    const reloads = () => sidecar.logs.filter((line) => line['trigger'] === 'SIGHUP');
+    for (const [i, { text, what }] of broken.entries()) {
+      write(text);
+      sidecar.child.kill('SIGHUP');
+      await sidecar.waitForLog(() => reloads().length > i, 10_000);
+      const last = reloads().at(-1)!;
+      const body = (await (await fetch(`${sidecar.url}/healthz?format=json`)).json()) as { checks: object };
+      if (
+        last.msg !== 'config reload refused; the running config stays' ||
+        Object.keys(body.checks).join() !== 'keep'
+      )
+        return `${what}: ${JSON.stringify(last)}; running ${Object.keys(body.checks)}`;
+    }
+    return sidecar.child.exitCode === null ? undefined : `exited with ${sidecar.child.exitCode}`;
+  } finally {
+    await sidecar.kill();
+  }
 }
