@@ -4,12 +4,13 @@
 // (their success streak and their run counters only ever grow), and the last valid file is what runs in the end.
 import assert from 'node:assert/strict';
 import { renameSync, writeFileSync } from 'node:fs';
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { httpTarget, type LogLine, startServe, tcpTarget, tempDir } from '../sidecar/helpers.js';
 import { parseHealthJson } from './support/answers.js';
+import { get } from './support/get.js';
 
 const BROKEN = [
   'checks:\n  - { name: stable-tcp, tcpSocket: { port: 1 }, perodSeconds: 1 }\n',
@@ -25,24 +26,6 @@ const BROKEN = [
 ];
 
 const REFUSED = 'config reload refused; the running config stays';
-
-function get(url: string, agent: Agent): Promise<{ status: number; body: string; ours: boolean }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { agent, timeout: 2000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        body += chunk;
-      });
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, body, ours: res.headers['cache-control'] === 'no-store' }),
-      );
-    });
-    req.on('timeout', () => req.destroy(new Error('no answer within 2 s')));
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 it('100 reloads under load, valid and broken alternating: nothing dropped, state kept, final config right', async (t) => {
   const temp = tempDir();

@@ -1,9 +1,10 @@
 // SIGTERM under load, observed from outside. A load balancer's keep-alive pool loads one URL until it has seen
 // readiness fail (plus its own reaction time); kubelet-like pollers open a fresh connection per probe on
 // /readyz (and /livez) until the port is gone. Shared by the SIGTERM test and `npm run soak`.
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startServe, tcpTarget, tempDir } from '../../sidecar/helpers.js';
+import { get } from './get.js';
 
 export interface DrainTarget {
   /** Sends SIGTERM. */
@@ -37,25 +38,6 @@ export interface DrainReport {
 
 /** A load balancer stops sending this long after it sees readiness fail (endpoint removal takes a moment). */
 const LB_REACTION_MS = 300;
-
-function get(url: string, agent: Agent | false) {
-  return new Promise<{ status: number; body: string; ours: boolean }>((resolve, reject) => {
-    const req = httpRequest(url, { agent, timeout: 2000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        body += chunk;
-      });
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, body, ours: res.headers['cache-control'] === 'no-store' }),
-      );
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error('no answer within 2 s')));
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 /** Loads `target`, waits `warmMs`, sends SIGTERM, and watches until it exits. */
 export async function drainUnderLoad(target: DrainTarget, warmMs = 300): Promise<DrainReport> {

@@ -72,17 +72,9 @@ export async function hostile(kind: HostileKind): Promise<HostileTarget> {
     socket.resume(); // read (and drop) what comes, so that the prober's hang-up is seen and our end closes too
     BEHAVIOUR[kind](socket);
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    kind,
-    port: (server.address() as AddressInfo).port,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      server.close();
-      await once(server, 'close');
-    },
-  };
+  return listening(kind, server, () => {
+    for (const socket of sockets) socket.destroy();
+  });
 }
 
 // An HTTP/2 server that takes the call and never answers it, or answers with DATA frames that never end.
@@ -104,13 +96,24 @@ async function h2(kind: 'h2-silent' | 'h2-endless'): Promise<HostileTarget> {
     stream.on('drain', pump);
     pump();
   });
+  return listening(kind, server, () => {
+    for (const session of sessions) session.destroy();
+  });
+}
+
+/** Listens on a free loopback port; `close` first drops what `destroyAll` holds, or server.close() would wait on it. */
+async function listening(
+  kind: HostileKind,
+  server: net.Server | http2.Http2Server,
+  destroyAll: () => void,
+): Promise<HostileTarget> {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return {
     kind,
     port: (server.address() as AddressInfo).port,
     close: async () => {
-      for (const session of sessions) session.destroy();
+      destroyAll();
       server.close();
       await once(server, 'close');
     },
