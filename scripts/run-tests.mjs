@@ -2,7 +2,7 @@
 // Runs every *.test.ts of every package and of test/ with node's own test runner (TypeScript through tsx).
 // Node 20's --test takes no globs, so the files are collected here.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -47,6 +47,13 @@ const ALONE = [
   'test/reliability/event-loop.test.ts',
   'test/sidecar/demo.test.ts',
 ];
+
+// A renamed file would otherwise slip back among the others unnoticed.
+const gone = ALONE.filter((file) => !existsSync(join(root, file)));
+if (gone.length > 0) {
+  console.error(`scripts/run-tests.mjs lists files that do not exist: ${gone.join(', ')}`);
+  process.exit(1);
+}
 
 const run = (batch, concurrency) =>
   batch.length === 0

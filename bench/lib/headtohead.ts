@@ -50,9 +50,9 @@ async function onePair(
 ): Promise<PairResult | NotRunning> {
   const pathsOf = (side: Side) => [{ path: side.path, ...(side.headers && { headers: side.headers }) }];
   const start = (side: Side) => launch(side.server, env, pathsOf(side));
-  const [c, b] = baselineFirst
-    ? await start(baseline).then(async (first) => [await start(candidate), first] as const)
-    : await start(candidate).then(async (first) => [first, await start(baseline)] as const);
+  const first = await start(baselineFirst ? baseline : candidate);
+  const second = await start(baselineFirst ? candidate : baseline);
+  const [c, b] = baselineFirst ? [second, first] : [first, second];
   try {
     if (!isRunning(c)) return c;
     if (!isRunning(b)) return b;
