@@ -145,6 +145,9 @@ it('100 reloads under load, valid and broken alternating: nothing dropped, state
       `round ${round}`,
     );
   }
+  // A storm quicker than a few periods would prove nothing about the checks running through it: give them 2 s at most.
+  const grown = () => [...streaks.values()].every((list) => list.length > 0 && list.at(-1)! >= list[0]! + 5);
+  for (const deadline = Date.now() + 2000; !grown() && Date.now() < deadline; ) await sleep(20);
   storming = false;
   await Promise.all(workers);
 
@@ -156,7 +159,8 @@ it('100 reloads under load, valid and broken alternating: nothing dropped, state
   for (const [name, list] of streaks) {
     const drops = list.filter((streak, i) => i > 0 && streak < list[i - 1]!);
     assert.deepEqual(drops, [], `${name}'s streak went back: ${list.join(',')}`);
-    assert.ok(list.at(-1)! > 20, `${name} ran through the storm`);
+    // Kept running through the storm: several more runs at its 50 ms period, however quick the storm was.
+    assert.ok(list.at(-1)! >= list[0]! + 5, `${name} ran through the storm: ${list[0]} → ${list.at(-1)}`);
   }
   for (const [name, list] of runCounts) {
     const drops = list.filter((runs, i) => i > 0 && runs < list[i - 1]!);
