@@ -118,7 +118,10 @@ describe('config errors', () => {
     assert.match(result.stderr, /--check\[1\]: must be tcp:\/\/host:port/);
     result = await runCli(['validate', '--config', '/nonexistent/probekit.yaml']);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /\(file\): cannot be read: does not exist/);
+    assert.equal(
+      result.stderr,
+      'probekit: /nonexistent/probekit.yaml is not valid (1 problem):\n  (file): cannot be read: does not exist\n',
+    );
   });
 
   it('refuses a config file that never ends (/dev/zero) after 1 MiB, without reading it all', async () => {

@@ -1,4 +1,5 @@
 // `probekit validate`: config errors only; nothing is run.
+import { basename } from 'node:path';
 import type { Command } from './command.js';
 import { CONFIG_HELP, CONFIG_OPTIONS, configFromFlags } from './config-flags.js';
 
@@ -20,8 +21,9 @@ Example:
     const config = await configFromFlags(parsed, 'validate').load();
     const names = config.checks.map((spec) => spec.name);
     const count = names.length === 1 ? '1 check' : `${names.length} checks`;
+    // A one-line summary names the file alone; a refusal names the path as given, to find it.
     process.stdout.write(
-      `${config.source}: valid, ${count}${names.length > 0 ? ` (${names.join(', ')})` : ''}\n`,
+      `${basename(config.source)}: valid, ${count}${names.length > 0 ? ` (${names.join(', ')})` : ''}\n`,
     );
     return 0;
   },

@@ -1,5 +1,4 @@
 // Loading a config: read, substitute variables, validate against the schema, then build the checks with core's own validation.
-import { basename } from 'node:path';
 import {
   type CheckSpec,
   type CheckTiming,
@@ -36,7 +35,7 @@ export interface ServerSettings {
 
 /** A loaded, valid config. */
 export interface SidecarConfig {
-  /** Where it came from, for messages: the file's name, or `--check`. */
+  /** Where it came from, for messages: the file's path as given, or `--check`. */
   readonly source: string;
   readonly server: ServerSettings;
   readonly checks: readonly CheckSpec[];
@@ -87,7 +86,8 @@ interface FileConfig {
 /** Loads and validates a config; throws ConfigError listing every problem, each with its path. */
 export async function loadConfig(options: LoadOptions): Promise<SidecarConfig> {
   const env = options.env ?? process.env;
-  const source = options.file === undefined ? '--check' : basename(options.file);
+  // The path as given: a wrong path is only found by seeing which one was tried.
+  const source = options.file ?? '--check';
   let fileConfig: FileConfig = {};
   let text: string | undefined;
   const problems: ConfigProblem[] = [];

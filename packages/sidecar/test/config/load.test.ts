@@ -262,13 +262,17 @@ checks:
       assert.ok(!found[0]?.includes('hunter2'), found[0]);
     });
 
-    it('names a missing file', async () => {
-      const error = await loadConfig({ file: join(dir, 'missing.yaml'), env: {} }).catch(
-        (thrown: unknown) => thrown,
-      );
-      assert.ok(error instanceof ConfigError);
-      assert.deepEqual(error.problems, [{ path: '(file)', message: 'cannot be read: does not exist' }]);
-      assert.match(error.message, /^missing\.yaml is not valid \(1 problem\):\n {2}\(file\): cannot be read/);
+    it('names a missing file by the path as given, not its basename', async () => {
+      for (const path of ['/etc/probekit/probekit.yaml', join(dir, 'missing.yaml'), 'missing.yaml']) {
+        const error = await loadConfig({ file: path, env: {} }).catch((thrown: unknown) => thrown);
+        assert.ok(error instanceof ConfigError);
+        assert.equal(error.source, path);
+        assert.deepEqual(error.problems, [{ path: '(file)', message: 'cannot be read: does not exist' }]);
+        assert.ok(
+          error.message.startsWith(`${path} is not valid (1 problem):\n  (file): cannot be read`),
+          error.message,
+        );
+      }
     });
   });
 });
