@@ -76,10 +76,7 @@ describe('config fuzzing', () => {
         } else {
           assert.equal(cli.code, 2, `${config.what}: ${cli.stderr}`);
           const count = loaded.length === 1 ? '1 problem' : `${loaded.length} problems`;
-          assert.equal(
-            cli.stderr,
-            `probekit: validate-${i}.yaml is not valid (${count}):\n${loaded.join('\n')}\n`,
-          );
+          assert.equal(cli.stderr, `probekit: ${file} is not valid (${count}):\n${loaded.join('\n')}\n`);
         }
       }),
     );

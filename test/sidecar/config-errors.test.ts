@@ -44,6 +44,15 @@ const BROKEN: { what: string; text: string; expect: string[] }[] = [
     expect: ['checks[1].name: "a" is already the name of checks[0]'],
   },
   {
+    what: 'schema problems and a duplicate name',
+    text: 'defaults: { timeoutSeconds: 0 }\nchecks:\n  - { name: a, tcpSocket: { port: 0 } }\n  - { name: a, exec: { command: ["true"] } }\n',
+    expect: [
+      'checks[0].tcpSocket.port: must be an integer 1-65535',
+      'checks[1].name: "a" is already the name of checks[0]',
+      'defaults.timeoutSeconds: must be a positive number',
+    ],
+  },
+  {
     what: 'successThreshold 2 on liveness',
     text: 'checks:\n  - { name: a, tcpSocket: { port: 1 }, probes: [liveness], successThreshold: 2 }\n',
     expect: ['checks[0].successThreshold: must be 1 for liveness and startup checks'],

@@ -247,8 +247,32 @@ checks:
         '--check[0]: must be tcp://host:port, http(s)://host[:port][/path], grpc://host:port[/service] or exec:command [args], got `"nope://x"` (string)',
         'checks[0].tcpSocket.port: must be an integer 1-65535',
         'checks[1].successThreshold: must be 1 for liveness and startup checks, got `3` (number)',
+        'checks[2].name: "a" is already the name of checks[0]',
         'server.port: must be an integer 0-65535',
       ]);
+    });
+
+    it('reports a duplicate name beside schema problems, in the named check or elsewhere', async () => {
+      assert.deepEqual(
+        await problems(
+          'checks:\n  - { name: a, tcpSocket: { port: 0 } }\n  - { name: a, tcpSocket: { port: 2 }, critical: 1 }\n',
+        ),
+        [
+          'checks[0].tcpSocket.port: must be an integer 1-65535',
+          'checks[1].critical: must be true or false',
+          'checks[1].name: "a" is already the name of checks[0]',
+        ],
+      );
+      assert.deepEqual(
+        await problems(
+          'defaults: { periodSeconds: 0 }\nchecks:\n  - { name: a, tcpSocket: { port: 1 }, successThreshold: 2, probes: [liveness] }\n  - { name: a, tcpSocket: { port: 2 } }\n',
+        ),
+        [
+          'checks[0].successThreshold: must be 1 for liveness and startup checks, got `2` (number)',
+          'checks[1].name: "a" is already the name of checks[0]',
+          'defaults.periodSeconds: must be a positive number of seconds up to 86400',
+        ],
+      );
     });
 
     it('never repeats a substituted secret in a message', async () => {
