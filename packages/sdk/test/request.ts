@@ -1,5 +1,5 @@
-// A plain node:http client for tests: one request on a fresh connection, the whole answer back.
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+// A plain node:http client for tests: one request, the whole answer back.
+import { type Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface Reply {
@@ -12,9 +12,11 @@ export interface RequestSpec {
   readonly method?: string;
   readonly path: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /** A keep-alive agent, to reuse its connections. @default false (a fresh connection) */
+  readonly agent?: Agent | false;
 }
 
-/** Sends one request to 127.0.0.1:`port`, without keep-alive. */
+/** Sends one request to 127.0.0.1:`port`, on a fresh connection unless an agent is given. */
 export function request(port: number, spec: RequestSpec): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
@@ -24,7 +26,7 @@ export function request(port: number, spec: RequestSpec): Promise<Reply> {
         method: spec.method ?? 'GET',
         path: spec.path,
         headers: spec.headers,
-        agent: false,
+        agent: spec.agent ?? false,
       },
       (res) => {
         let body = '';

@@ -1,8 +1,8 @@
 // The shutdown sequence in-process (exit: false), against a real http.Server: order, hooks, grace, signals.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { Agent, createServer, request as httpRequest, type Server } from 'node:http';
-import { describe, it } from 'node:test';
+import { Agent, createServer, type Server } from 'node:http';
+import { describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { healthPlugin } from '../src/adapters/fastify.js';
@@ -38,8 +38,17 @@ interface App {
   readonly events: string[];
 }
 
+// The test's signal. Not SIGUSR2: Node 24's test runner starts each test file's process with
+// report-on-signal on, so SIGUSR2 already has the runtime's listener there (and writes a report file).
+const SIGNAL = 'SIGURG';
+
 // An app whose /slow?ms=N answers after N ms, /hang never, with probes through the node handler.
-async function app(shutdown: ShutdownOptions, extra: Partial<HealthOptions> = {}): Promise<App> {
+// Closed after the test whatever its outcome: a failed assertion must not leave a server holding the process.
+async function app(
+  t: TestContext,
+  shutdown: ShutdownOptions,
+  extra: Partial<HealthOptions> = {},
+): Promise<App> {
   const logger = memoryLogger();
   const events: string[] = [];
   const health = createHealth({ shutdown: { exit: false, signals: [], ...shutdown }, logger, ...extra });
@@ -50,6 +59,11 @@ async function app(shutdown: ShutdownOptions, extra: Partial<HealthOptions> = {}
     setTimeout(() => res.end('done'), ms);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(async () => {
+    server.closeAllConnections();
+    server.close();
+    await health.stop();
+  });
   health.attach(server);
   health.on('shutdown', ({ phase }) => events.push(phase));
   server.on('close', () => events.push('server closed'));
@@ -57,8 +71,8 @@ async function app(shutdown: ShutdownOptions, extra: Partial<HealthOptions> = {}
 }
 
 describe('shutdown sequence', () => {
-  it('fails readiness at once, keeps serving through the drain, then hooks, close, hooks, stop — in that order', async () => {
-    const a = await app({ drainDelaySeconds: 0.3 });
+  it('fails readiness at once, keeps serving through the drain, then hooks, close, hooks, stop — in that order', async (t) => {
+    const a = await app(t, { drainDelaySeconds: 0.3 });
     a.health.onShutdown('beforeClose', async () => {
       a.events.push(`beforeClose hook (listening: ${a.server.listening})`);
     });
@@ -106,14 +120,14 @@ describe('shutdown sequence', () => {
     assert.match(last?.message ?? '', /^shutdown done in \d+ms; exit code 0$/);
   });
 
-  it('lets in-flight requests finish and closes keep-alive connections', async () => {
-    const a = await app({ drainDelaySeconds: 0.05 });
+  it('lets in-flight requests finish and closes keep-alive connections', async (t) => {
+    const a = await app(t, { drainDelaySeconds: 0.05 });
     const agent = new Agent({ keepAlive: true, maxSockets: 4 });
     try {
       // An idle keep-alive socket, and a request still running when the server closes.
-      await keepAliveGet(agent, a.port, '/work');
+      await request(a.port, { path: '/work', agent });
       assert.equal(agent.freeSockets[`127.0.0.1:${a.port}:`]?.length, 1);
-      const slow = keepAliveGet(agent, a.port, '/slow?ms=400');
+      const slow = request(a.port, { path: '/slow?ms=400', agent });
       await sleep(50);
       const result = await a.health.shutdown('test');
       const reply = await slow;
@@ -126,8 +140,8 @@ describe('shutdown sequence', () => {
     }
   });
 
-  it('a hook that throws or outlives its timeout is aborted, logged, and makes the exit code 1', async () => {
-    const a = await app({ drainDelaySeconds: 0, hookTimeoutSeconds: 0.1 });
+  it('a hook that throws or outlives its timeout is aborted, logged, and makes the exit code 1', async (t) => {
+    const a = await app(t, { drainDelaySeconds: 0, hookTimeoutSeconds: 0.1 });
     let aborted: unknown;
     a.health.onShutdown('beforeClose', async function stuck(signal) {
       await once(signal, 'abort');
@@ -153,8 +167,8 @@ describe('shutdown sequence', () => {
     assert.equal(a.server.listening, false);
   });
 
-  it('the grace bounds everything: a hanging hook is cut off and connections are destroyed', async () => {
-    const a = await app({ drainDelaySeconds: 0, graceSeconds: 0.3, hookTimeoutSeconds: 60 });
+  it('the grace bounds everything: a hanging hook is cut off and connections are destroyed', async (t) => {
+    const a = await app(t, { drainDelaySeconds: 0, graceSeconds: 0.3, hookTimeoutSeconds: 60 });
     a.health.onShutdown('beforeClose', () => new Promise(() => {}));
     const hanging = request(a.port, { path: '/hang' }).then(
       () => 'answered',
@@ -171,43 +185,43 @@ describe('shutdown sequence', () => {
       last?.message ?? '',
       /^shutdown forced: the grace of 0.3s ran out while beforeClose; .*exit code 1$/,
     );
-    a.server.close();
   });
 
-  it('starts on a configured signal, and a second signal forces the end at once', async () => {
-    const a = await app({ signals: ['SIGUSR2'], drainDelaySeconds: 30, graceSeconds: 60 });
+  // The runtime may listen too (see SIGNAL): counts are taken against what was there before.
+  it('starts on a configured signal, and a second signal forces the end at once', {
+    timeout: 10_000,
+  }, async (t) => {
+    const before = process.listeners(SIGNAL);
+    const a = await app(t, { signals: [SIGNAL], drainDelaySeconds: 30, graceSeconds: 60 });
     a.health.start();
+    assert.equal(process.listenerCount(SIGNAL), before.length + 1);
     const draining = once(a.health, 'shutdown');
-    process.kill(process.pid, 'SIGUSR2');
-    assert.deepEqual(await draining, [{ phase: 'draining', reason: 'SIGUSR2' }]);
+    process.kill(process.pid, SIGNAL);
+    assert.deepEqual(await draining, [{ phase: 'draining', reason: SIGNAL }]);
     assert.equal(a.health.answer({ url: '/readyz' })?.status, 503);
     const result = a.health.shutdown();
-    process.kill(process.pid, 'SIGUSR2');
+    process.kill(process.pid, SIGNAL);
     const ended = await result;
     assert.equal(ended.forced, true);
-    assert.equal(ended.reason, 'SIGUSR2');
-    assert.match(a.logger.lines.at(-1)?.message ?? '', /a second signal \(SIGUSR2\) arrived/);
-    assert.equal(process.listenerCount('SIGUSR2'), 0, 'handlers are removed once done');
-    a.server.close();
+    assert.equal(ended.reason, SIGNAL);
+    assert.match(a.logger.lines.at(-1)?.message ?? '', new RegExp(`a second signal \\(${SIGNAL}\\) arrived`));
+    assert.deepEqual(process.listeners(SIGNAL), before, 'handlers are removed once done');
   });
 
-  it('warns when the app listens to the same signal, and stop() removes its handlers', async () => {
+  it('warns when the app listens to the same signal, and stop() removes its handlers', async (t) => {
+    const before = process.listeners(SIGNAL);
     const mine = () => {};
-    process.on('SIGUSR2', mine);
-    try {
-      const a = await app({ signals: ['SIGUSR2'] });
-      a.health.start();
-      assert.equal(process.listenerCount('SIGUSR2'), 2);
-      assert.match(a.logger.lines[0]?.message ?? '', /another SIGUSR2 listener is installed/);
-      await a.health.stop();
-      assert.deepEqual(process.listeners('SIGUSR2'), [mine]);
-      a.server.close();
-    } finally {
-      process.off('SIGUSR2', mine);
-    }
+    process.on(SIGNAL, mine);
+    t.after(() => process.off(SIGNAL, mine));
+    const a = await app(t, { signals: [SIGNAL] });
+    a.health.start();
+    assert.equal(process.listenerCount(SIGNAL), before.length + 2);
+    assert.match(a.logger.lines[0]?.message ?? '', new RegExp(`another ${SIGNAL} listener is installed`));
+    await a.health.stop();
+    assert.deepEqual(process.listeners(SIGNAL), [...before, mine]);
   });
 
-  it('closes a fastify app through app.close(), over HTTP/2 too, once whether attached as app or server', async () => {
+  it('closes a fastify app through app.close(), over HTTP/2 too, once whether attached as app or server', async (t) => {
     for (const http2 of [false, true]) {
       const health = createHealth({
         shutdown: { exit: false, signals: [], drainDelaySeconds: 0 },
@@ -215,6 +229,7 @@ describe('shutdown sequence', () => {
       });
       // One type for both: the test only uses what the two have in common.
       const app = (http2 ? Fastify({ http2: true }) : Fastify()) as unknown as FastifyInstance;
+      t.after(() => app.close());
       let closedByApp = 0;
       app.addHook('onClose', async () => {
         closedByApp++;
@@ -243,18 +258,3 @@ describe('shutdown sequence', () => {
     assert.equal(await health.shutdown(), result, 'a second call gets the same result');
   });
 });
-
-function keepAliveGet(agent: Agent, port: number, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, agent }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        body += chunk;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
