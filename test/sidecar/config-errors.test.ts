@@ -77,6 +77,13 @@ const BROKEN: { what: string; text: string; expect: string[] }[] = [
     text: 'checks:\n  - name: a\n    tcpSocket: { port: 1\n  - name: b\n',
     expect: ['line 4, column 3: '],
   },
+  {
+    what: 'an unquoted ${VAR} in a flow mapping',
+    text: 'server: { port: ${PORT} }\nchecks: []\n',
+    expect: [
+      'line 1, column 17: ${PORT} is not quoted inside { … } or [ … ], where YAML reads { and } as structure: write port: "${PORT}"',
+    ],
+  },
   { what: 'alias bomb', text: `${bomb.join('\n')}\n`, expect: ['(file): expands too many aliases'] },
   {
     what: 'several problems at once',

@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import type { Node } from 'yaml';
 import type { ConfigProblem } from '../errors.js';
 import { parseJsonConfig } from './json.js';
+import { syntaxProblems } from './syntax.js';
 import { yaml } from './yaml.js';
 
 /** Config files larger than this are refused, read no further than this: a probe config is a few KiB. */
@@ -64,11 +65,15 @@ export function parseYamlConfig(text: string): { data: unknown } | { problems: C
     const pos = lines.linePos(offset ?? 0);
     return `line ${pos.line}, column ${pos.col}`;
   };
-  const problems: ConfigProblem[] = [...doc.errors, ...doc.warnings].map((error) => ({
-    path: at(error.pos[0]),
-    // The library appends " at line L, column C:" and a source excerpt; the path already says where.
-    message: error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
-  }));
+  const problems = syntaxProblems(
+    text,
+    [...doc.errors, ...doc.warnings].map((error) => ({
+      offset: error.pos[0],
+      // The library appends " at line L, column C:" and a source excerpt; the path already says where.
+      message: error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
+    })),
+    at,
+  );
   if (problems.length > 0) return { problems };
   visit(doc, (_key, node) => {
     if (isPair(node)) {

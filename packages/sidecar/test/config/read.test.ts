@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are ${VAR} references on purpose
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -5,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { MAX_FILE_BYTES, parseConfigText, readConfigFile } from '../../src/config/read.js';
+import { MAX_SYNTAX_PROBLEMS } from '../../src/config/syntax.js';
 
 function problemsOf(text: string): string[] {
   const result = parseConfigText(text);
@@ -23,6 +25,30 @@ describe('parseConfigText', () => {
     const found = problemsOf('checks:\n  - name: a\n    tcpSocket: { port: 1\n');
     assert.equal(found.length, 1);
     assert.match(found[0] ?? '', /^line 4, column 1: .*end with a? ?\}$/);
+  });
+
+  it('shows the first few of a cascade of syntax errors, and how to quote a ${VAR} inside { … }', () => {
+    const checks = Array.from(
+      { length: 30 },
+      (_, i) => `  - name: c${i}\n    tcpSocket: { host: db, port: ${5000 + i} }\n`,
+    ).join('');
+    const found = problemsOf(`server: { port: \${PORT}, host: 0.0.0.0 }\nchecks:\n${checks}`);
+    assert.equal(found.length, MAX_SYNTAX_PROBLEMS + 1);
+    assert.equal(
+      found[0],
+      'line 1, column 17: ${PORT} is not quoted inside { … } or [ … ], where YAML reads { and } as structure: write port: "${PORT}"',
+    );
+    assert.match(found[1] ?? '', /^line 1, column \d+: /);
+    assert.match(
+      found.at(-1) ?? '',
+      /^\(file\): \d+ more YAML errors not shown: they usually follow from the first/,
+    );
+    assert.deepEqual(
+      problemsOf('checks: [{ name: a, exec: { command: [echo, ${MSG:-hi}] } }]\n').slice(0, 1),
+      [
+        'line 1, column 45: ${MSG:-hi} is not quoted inside { … } or [ … ], where YAML reads { and } as structure: write "${MSG:-hi}"',
+      ],
+    );
   });
 
   it('refuses duplicate keys, in YAML and in JSON', () => {
