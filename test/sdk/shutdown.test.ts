@@ -3,10 +3,11 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent } from 'node:http';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { request } from '../../packages/sdk/test/request.js';
 
 const FIXTURE = new URL('./fixtures/shutdown-app.mjs', import.meta.url).pathname;
 
@@ -58,28 +59,12 @@ async function start(env: Record<string, string>): Promise<Child> {
   };
 }
 
-function get(port: number, path: string, agent: Agent | false): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, agent }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        body += chunk;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 for (const app of ['fastify', 'http'] as const) {
   describe(`graceful shutdown (${app === 'http' ? 'bare http.Server' : 'fastify'})`, () => {
     it('SIGTERM under load: readiness 503 first, every request served, server closed, exit 0 within the grace', async () => {
       const grace = 10;
       const child = await start({ APP: app, DRAIN: '1.5', GRACE: String(grace) });
-      assert.equal((await get(child.port, '/readyz', false)).status, 200);
+      assert.equal((await request(child.port, { path: '/readyz' })).status, 200);
 
       // Keep-alive load, like a load balancer's pooled connections; it stops (as the LB would) soon after
       // it sees readiness fail.
@@ -92,7 +77,7 @@ for (const app of ['fastify', 'http'] as const) {
       const worker = async () => {
         while (!stopLoad) {
           try {
-            const reply = await get(child.port, '/work?ms=5', agent);
+            const reply = await request(child.port, { path: '/work?ms=5', agent });
             if (reply.status !== 200 || reply.body !== 'done') failures.push(`${reply.status} ${reply.body}`);
             served++;
             if (notReadyAt !== undefined) servedAfterNotReady++;
@@ -107,7 +92,7 @@ for (const app of ['fastify', 'http'] as const) {
       const probes: ('ready' | 'not ready' | 'refused')[] = [];
       const poller = (async () => {
         for (;;) {
-          const outcome = await get(child.port, '/readyz', false).then(
+          const outcome = await request(child.port, { path: '/readyz' }).then(
             (reply) => (reply.status === 200 ? 'ready' : 'not ready'),
             (error: NodeJS.ErrnoException) => {
               // Refused once the listener closed; a probe connection caught by close() itself is reset.
@@ -127,9 +112,9 @@ for (const app of ['fastify', 'http'] as const) {
       child.process.kill('SIGTERM');
       // The log line comes after the flip: a probe sent once it is written must already fail.
       await child.logged(/"msg":"shutting down \(SIGTERM\)/);
-      assert.equal((await get(child.port, '/readyz', false)).status, 503);
+      assert.equal((await request(child.port, { path: '/readyz' })).status, 503);
       assert.equal(
-        (await get(child.port, '/livez', false)).status,
+        (await request(child.port, { path: '/livez' })).status,
         200,
         'liveness stays up during the drain',
       );
@@ -137,7 +122,7 @@ for (const app of ['fastify', 'http'] as const) {
       while (notReadyAt === undefined) await sleep(5);
       await sleep(100);
       // Still in flight when the drain ends and the server closes: it must complete.
-      const longRequest = get(child.port, '/work?ms=1600', agent);
+      const longRequest = request(child.port, { path: '/work?ms=1600', agent });
       await sleep(20);
       stopLoad = true;
       await Promise.all(workers);
@@ -146,7 +131,8 @@ for (const app of ['fastify', 'http'] as const) {
       await poller;
       agent.destroy();
       assert.deepEqual(failures, []);
-      assert.deepEqual(await longRequest, { status: 200, body: 'done' });
+      const long = await longRequest;
+      assert.deepEqual({ status: long.status, body: long.body }, { status: 200, body: 'done' });
       assert.ok(servedAfterNotReady > 0, 'the app kept serving after readiness failed');
       assert.deepEqual(
         probes,
