@@ -140,6 +140,21 @@ describe('config errors', () => {
     );
   });
 
+  it('blames a bad substituted value on its variable', async () => {
+    const file = temp.write(
+      'bad-env.yaml',
+      'checks:\n  - name: db\n    tcpSocket: { host: "${DB_HOST}", port: "${DB_PORT}" }\n',
+    );
+    const result = await runCli(['validate', '--config', file], { env: { DB_HOST: '', DB_PORT: '54x32' } });
+    assert.equal(result.code, 2);
+    assert.equal(
+      result.stderr,
+      `probekit: ${file} is not valid (2 problems):\n` +
+        '  checks[0].tcpSocket.host: ${DB_HOST} is empty, not a host name or IP address\n' +
+        '  checks[0].tcpSocket.port: ${DB_PORT} is "54x32", not a port number\n',
+    );
+  });
+
   it('refuses a config file that never ends (/dev/zero) after 1 MiB, without reading it all', async () => {
     const result = await runCli(['validate', '--config', '/dev/zero']);
     assert.equal(result.code, 2);

@@ -17,16 +17,32 @@ export interface SubstituteOptions {
   readonly isString?: (path: readonly Segment[]) => boolean;
 }
 
-/** Substitutes references in every string of `data` (keys are left alone); returns the new data and the problems. */
+/** Where a substituted value came from: the text as written and the text it became, for messages about it. */
+export interface Origin {
+  readonly written: string;
+  readonly value: string;
+}
+
+/**
+ * Substitutes references in every string of `data` (keys are left alone); returns the new data, the problems,
+ * and the origin of every substituted string by its display path.
+ */
 export function substitute(
   data: unknown,
   env: Environment,
   options: SubstituteOptions = {},
-): { data: unknown; problems: ConfigProblem[] } {
+): { data: unknown; problems: ConfigProblem[]; origins: Map<string, Origin> } {
   const problems: ConfigProblem[] = [];
+  const origins = new Map<string, Origin>();
   const walk = (value: unknown, path: Segment[]): unknown => {
-    if (typeof value === 'string')
-      return substituteString(value, env, path, problems, options.isString?.(path) ?? false);
+    if (typeof value === 'string') {
+      if (!value.includes('${')) return value;
+      const before = problems.length;
+      const text = expand(value, env, path, problems);
+      if (problems.length > before) return value;
+      if (text !== value) origins.set(formatPath(path), { written: value, value: text });
+      return WHOLE.test(value) && !options.isString?.(path) ? typed(text) : text;
+    }
     if (Array.isArray(value)) return value.map((item, index) => walk(item, [...path, index]));
     if (typeof value === 'object' && value !== null) {
       const out: Record<string, unknown> = {};
@@ -35,7 +51,22 @@ export function substitute(
     }
     return value;
   };
-  return { data: walk(data, []), problems };
+  return { data: walk(data, []), problems, origins };
+}
+
+/**
+ * A problem found at a substituted value, reworded to name the reference, so that the fix is looked for in the
+ * environment and not in the file: `${DB_PORT} is "54x32", not a port number`. `noun` is what the value should
+ * be; without it, the problem's own `must be …` says it.
+ */
+export function blameReference(problem: ConfigProblem, origin: Origin, noun?: string): ConfigProblem {
+  const became = origin.value === '' ? 'empty' : JSON.stringify(origin.value);
+  const expectation = noun ?? /^must be (.*?)(?:, got [\s\S]*)?$/.exec(problem.message)?.[1];
+  const message =
+    expectation === undefined
+      ? `${origin.written} is ${became}: ${problem.message}`
+      : `${origin.written} is ${became}, not ${expectation}`;
+  return { ...problem, message };
 }
 
 /** Values of the environment's secret-looking variables (4 characters or more: shorter ones would blank ordinary words). */
@@ -45,20 +76,8 @@ export function secretValues(env: Environment): string[] {
     .map(([, value]) => value);
 }
 
-function substituteString(
-  text: string,
-  env: Environment,
-  path: readonly Segment[],
-  problems: ConfigProblem[],
-  keepText: boolean,
-): unknown {
-  if (!text.includes('${')) return text;
-  const whole = WHOLE.exec(text);
-  if (whole) {
-    const value = lookup(whole[1]!, whole[2], env, path, problems);
-    if (value === undefined) return text;
-    return keepText ? value : typed(value);
-  }
+// The text with every reference replaced; a problem (and the text left as written) for a reference that cannot be.
+function expand(text: string, env: Environment, path: readonly Segment[], problems: ConfigProblem[]): string {
   return text.replace(REFERENCE, (match, name: string | undefined, fallback: string | undefined) => {
     if (match === '$${') return '${';
     if (name === undefined) {

@@ -2,9 +2,10 @@
 import { type CheckSpec, redact } from '@probekit/core';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { buildChecks, type CheckEntry, type Timing } from './checks.js';
-import { type Environment, secretValues, substitute } from './env.js';
+import { blameReference, type Environment, type Origin, secretValues, substitute } from './env.js';
+import { parsePath } from './path.js';
 import { readConfigFile } from './read.js';
-import { isStringAt, schemaProblems } from './validate.js';
+import { isStringAt, nounAt, schemaProblems } from './validate.js';
 
 /** The probe server's settings, resolved. */
 export interface ServerSettings {
@@ -67,11 +68,13 @@ export async function loadConfig(options: LoadOptions): Promise<SidecarConfig> {
   let text: string | undefined;
   const problems: ConfigProblem[] = [];
   let broken = (_path: string) => false;
+  let origins = new Map<string, Origin>();
   if (options.file !== undefined) {
     const read = await readConfigFile(options.file);
     if ('problems' in read) throw new ConfigError(source, read.problems);
     text = read.text;
     const substituted = substitute(read.data ?? {}, env, { isString: isStringAt });
+    origins = substituted.origins;
     const failedPaths = new Set(substituted.problems.map((problem) => problem.path));
     // A reference left unsubstituted also breaks the schema at its path: report the cause only.
     problems.push(
@@ -96,17 +99,26 @@ export async function loadConfig(options: LoadOptions): Promise<SidecarConfig> {
     ...(typeof server.details === 'object' ? [server.details.token] : []),
   ];
   if (problems.length > 0) {
-    // Core's messages quote the offending value, which may have come from a secret variable.
-    const shown = problems.map((problem) => ({
-      path: problem.path,
-      message: redact(problem.message, secrets),
-    }));
-    throw new ConfigError(
-      source,
-      shown.sort((a, b) => a.path.localeCompare(b.path, 'en', { numeric: true })),
-    );
+    throw new ConfigError(source, shown(problems, origins, secrets));
   }
   return { source, server, checks, secrets, text };
+}
+
+/** Problems as shown: a substituted value blamed on its reference, secrets blanked, one of each, sorted by path. */
+function shown(
+  problems: readonly ConfigProblem[],
+  origins: ReadonlyMap<string, Origin>,
+  secrets: readonly string[],
+): ConfigProblem[] {
+  const unique = new Map<string, ConfigProblem>();
+  for (const problem of problems) {
+    const origin = origins.get(problem.path);
+    const blamed = origin ? blameReference(problem, origin, nounAt(parsePath(problem.path))) : problem;
+    // Core's messages quote the offending value, which may have come from a secret variable.
+    const message = redact(blamed.message, secrets);
+    unique.set(`${problem.path}\n${message}`, { path: problem.path, message });
+  }
+  return [...unique.values()].sort((a, b) => a.path.localeCompare(b.path, 'en', { numeric: true }));
 }
 
 /** Whether one of `problems` lies at a path or inside it. */

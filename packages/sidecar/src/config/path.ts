@@ -13,6 +13,19 @@ export function formatPath(segments: readonly Segment[]): string {
   return out || '(file)';
 }
 
+/** `checks[1].httpGet.port` → `['checks', 1, 'httpGet', 'port']`: the inverse of formatPath; `(file)` is the root. */
+export function parsePath(path: string): Segment[] {
+  if (path === '(file)') return [];
+  const segments: Segment[] = [];
+  for (const [, key, index, quoted] of path.matchAll(
+    /\.?([A-Za-z_$][A-Za-z0-9_$-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g,
+  ))
+    segments.push(
+      index !== undefined ? Number(index) : quoted !== undefined ? (JSON.parse(quoted) as string) : key!,
+    );
+  return segments;
+}
+
 /** A JSON Pointer (`/checks/1/httpGet`, as Ajv reports) → segments; array indexes become numbers. */
 export function pointerSegments(pointer: string, data: unknown): Segment[] {
   if (pointer === '') return [];

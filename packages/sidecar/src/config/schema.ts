@@ -12,12 +12,14 @@ const MAPPING = 'must be a mapping';
 
 const host = {
   type: 'string',
+  title: 'Host name or IP address',
   minLength: 1,
   description: 'Host name or IP address to connect to. Default: 127.0.0.1, the pod itself.',
   errorMessage: 'must be a host name or IP address',
 };
 const port = {
   type: 'integer',
+  title: 'Port number',
   minimum: 1,
   maximum: 65535,
   description: 'Port number. Named ports only resolve in a pod spec, so give the number.',

@@ -7,6 +7,7 @@ import generated from './schema-validator.generated.js';
 
 interface SchemaNode {
   readonly type?: string;
+  readonly title?: string;
   readonly properties?: Readonly<Record<string, SchemaNode>>;
   readonly items?: SchemaNode;
   readonly additionalProperties?: boolean | SchemaNode;
@@ -34,16 +35,26 @@ export function schemaProblems(data: unknown): ConfigProblem[] {
 
 /** Whether the schema wants a string at `path`: such a value keeps its text when a variable is substituted. */
 export function isStringAt(path: readonly Segment[]): boolean {
+  return schemaAt(path)?.type === 'string';
+}
+
+/** What the schema calls the value at `path` (`a port number`), if it names it. */
+export function nounAt(path: readonly Segment[]): string | undefined {
+  const title = schemaAt(path)?.title;
+  return title && `${/^[aeiou]/i.test(title) ? 'an' : 'a'} ${title[0]!.toLowerCase()}${title.slice(1)}`;
+}
+
+function schemaAt(path: readonly Segment[]): SchemaNode | undefined {
   let node: SchemaNode | undefined = CONFIG_SCHEMA as SchemaNode;
   for (const segment of path) {
-    if (!node) return false;
+    if (!node) return undefined;
     if (typeof segment === 'number') node = node.items;
     else
       node =
         node.properties?.[segment] ??
         (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
   }
-  return node?.type === 'string';
+  return node;
 }
 
 function describe(error: ErrorObject, data: unknown): ConfigProblem | undefined {

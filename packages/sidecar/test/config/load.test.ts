@@ -275,6 +275,27 @@ checks:
       );
     });
 
+    it('names the variable a bad substituted value came from', async () => {
+      const text =
+        'checks:\n  - name: a\n    tcpSocket: { host: "${DB_HOST}", port: "${DB_PORT}" }\n    periodSeconds: "${PERIOD:-soon}"\n';
+      assert.deepEqual(await problems(text, { DB_HOST: '', DB_PORT: '54x32' }), [
+        'checks[0].periodSeconds: ${PERIOD:-soon} is "soon", not a positive number of seconds up to 86400',
+        'checks[0].tcpSocket.host: ${DB_HOST} is empty, not a host name or IP address',
+        'checks[0].tcpSocket.port: ${DB_PORT} is "54x32", not a port number',
+      ]);
+      // Refused by core rather than the schema, and a reference inside a longer text.
+      assert.deepEqual(
+        await problems(
+          'checks:\n  - { name: a, tcpSocket: { host: "${DB_HOST}", port: 1 } }\n  - { name: b, tcpSocket: { host: "${SUB}.svc", port: 70000 } }\n',
+          { DB_HOST: 'a b', SUB: '', PORT: '70000' },
+        ),
+        [
+          'checks[0].tcpSocket.host: ${DB_HOST} is "a b", not a host name or IP address',
+          'checks[1].tcpSocket.port: must be an integer 1-65535',
+        ],
+      );
+    });
+
     it('never repeats a substituted secret in a message', async () => {
       const found = await problems(
         'checks:\n  - { name: a, tcpSocket: { host: "${DB_PASSWORD}", port: 1 } }\n',
