@@ -1,4 +1,5 @@
 // @probekit/core: the engine shared by the SDK and the sidecar.
+/// <reference types="node" preserve="true" />
 export {
   type Answer,
   type AnswerOptions,
@@ -31,5 +32,6 @@ export { METRIC_NAMES, registerMetrics } from './metrics.js';
 export { cap, MAX_REASON_LENGTH, redact } from './redact.js';
 export { type RunEnd, runProber } from './run.js';
 export { aggregate, applyResult, passesFor, statusFor, type ThresholdState } from './state.js';
+export { closestName } from './suggest.js';
 export * from './types.js';
 export { VERSION } from './version.js';
