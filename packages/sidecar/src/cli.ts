@@ -27,6 +27,11 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
     load: async () => (await import('./cli/check.js')).check,
   },
   {
+    name: 'doctor',
+    summary: 'run the Service troubleshooting checklist from inside the pod; exit 1 if it finds a problem',
+    load: async () => (await import('./cli/doctor.js')).doctor,
+  },
+  {
     name: 'validate',
     summary: 'check a config file (and --check targets) without running anything',
     load: async () => (await import('./cli/validate.js')).validate,
