@@ -1,4 +1,5 @@
 // @probekit/core: the engine shared by the SDK and the sidecar.
+// Kept in the declarations: TypeScript 6+ loads @types/node only when something asks for it.
 /// <reference types="node" preserve="true" />
 export {
   type Answer,

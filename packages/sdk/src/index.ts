@@ -1,4 +1,6 @@
 // @probekit/sdk: health for Node services. One import gives createHealth(), every check kind and the client checks.
+// Kept in the declarations: TypeScript 6+ loads @types/node only when something asks for it.
+/// <reference types="node" preserve="true" />
 export * from '@probekit/core';
 export * from './checks/index.js';
 export { InvalidOptionError, SDK_ERROR_CODES } from './errors.js';

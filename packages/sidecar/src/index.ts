@@ -1,4 +1,5 @@
 // @probekit/sidecar: the `probekit` CLI's building blocks, for embedding and for tests.
+/// <reference types="node" preserve="true" />
 export {
   type LoadOptions,
   loadConfig,
@@ -8,7 +9,14 @@ export {
 } from './config/load.js';
 export { parseConfigText } from './config/read.js';
 export { CONFIG_SCHEMA } from './config/schema.js';
-export { ConfigError, type ConfigProblem, EXIT, SIDECAR_ERROR_CODES, UsageError } from './errors.js';
+export {
+  ConfigError,
+  type ConfigProblem,
+  EXIT,
+  formatProblem,
+  SIDECAR_ERROR_CODES,
+  UsageError,
+} from './errors.js';
 export { createLogger, type Level, type Logger } from './log.js';
 export { createRegistry, EXCLUDED_DEFAULT_METRICS } from './metrics.js';
 export { createProbeServer, type ProbeServerOptions, SERVER_LIMITS } from './server.js';

@@ -1,4 +1,5 @@
 // The express/connect adapter: the node:http handler as middleware; anything that is not a probe goes to next().
+/// <reference types="node" preserve="true" />
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Health } from '../health.js';
 import { createHandler, type HandlerOptions } from './node.js';

@@ -1,4 +1,5 @@
 // The fastify plugin: probe routes over health.answer(), /metrics when asked; starts on ready, stops on close.
+/// <reference types="node" preserve="true" />
 
 import { PROBE_PATHS } from '@probekit/core';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, LogLevel } from 'fastify';

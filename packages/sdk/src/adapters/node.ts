@@ -1,5 +1,6 @@
 // The node:http adapter: a handler that composes with any http.createServer app, and a standalone probe server.
 // The express adapter is this handler plus next().
+/// <reference types="node" preserve="true" />
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { InvalidOptionError } from '../errors.js';
 import type { Health } from '../health.js';

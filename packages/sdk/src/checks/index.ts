@@ -1,4 +1,5 @@
 // Client checks that reuse the app's own connection, and checks of the process itself; each returns a core Prober.
+/// <reference types="node" preserve="true" />
 export { type AmqpChannel, type AmqpConnection, type AmqpOptions, amqp } from './amqp.js';
 export { type EventLoopDelayOptions, eventLoopDelay } from './event-loop.js';
 export { type HeapUsageOptions, heapUsage } from './heap.js';
