@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { loadConfig } from '@probekit/sidecar';
+import { type ConfigError, formatProblem, loadConfig } from '@probekit/sidecar';
 import fc from 'fast-check';
 import { runCli } from '../sidecar/helpers.js';
 import { checkConfig, checkReloadsRefused, configCase, FUZZ_ENV } from './support/config-properties.js';
@@ -67,8 +67,7 @@ describe('config fuzzing', () => {
         const cli = await runCli(['validate', '--config', file], { env: FUZZ_ENV });
         const loaded = await loadConfig({ file, env: FUZZ_ENV }).then(
           () => [] as string[],
-          (error: { problems: { path: string; message: string }[] }) =>
-            error.problems.map((problem) => `  ${problem.path}: ${problem.message}`),
+          (error: ConfigError) => error.problems.map((problem) => `  ${formatProblem(problem)}`),
         );
         if (loaded.length === 0) {
           assert.equal(cli.code, 0, `${config.what}: ${cli.stderr}`);

@@ -23,7 +23,7 @@ const BROKEN: { what: string; text: string; expect: string[] }[] = [
   {
     what: 'unknown key',
     text: 'checks:\n  - { name: a, tcpSocket: { port: 1 }, perodSeconds: 1 }\n',
-    expect: ['checks[0].perodSeconds: is not a known key'],
+    expect: ['checks[0].perodSeconds: is not a known key; did you mean periodSeconds? (line 2, column 40)'],
   },
   {
     what: 'wrong types',
@@ -150,8 +150,8 @@ describe('config errors', () => {
     assert.equal(
       result.stderr,
       `probekit: ${file} is not valid (2 problems):\n` +
-        '  checks[0].tcpSocket.host: ${DB_HOST} is empty, not a host name or IP address\n' +
-        '  checks[0].tcpSocket.port: ${DB_PORT} is "54x32", not a port number\n',
+        '  checks[0].tcpSocket.host: ${DB_HOST} is empty, not a host name or IP address (line 3, column 18)\n' +
+        '  checks[0].tcpSocket.port: ${DB_PORT} is "54x32", not a port number (line 3, column 38)\n',
     );
   });
 

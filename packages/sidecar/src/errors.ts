@@ -5,6 +5,15 @@ import { ProbekitError } from '@probekit/core';
 export interface ConfigProblem {
   readonly path: string;
   readonly message: string;
+  /** Where it is written in the file, when the path is in it (1-based). */
+  readonly line?: number;
+  readonly column?: number;
+}
+
+/** `checks[1].httpGet.port: must be an integer 1-65535 (line 7, column 5)`. */
+export function formatProblem(problem: ConfigProblem): string {
+  const where = problem.line === undefined ? '' : ` (line ${problem.line}, column ${problem.column})`;
+  return `${problem.path}: ${problem.message}${where}`;
 }
 
 /** A config (file, `--check` targets or flags) is invalid; `problems` lists every problem found, not just the first. */
@@ -14,7 +23,7 @@ export class ConfigError extends ProbekitError {
   readonly problems: readonly ConfigProblem[];
   constructor(source: string, problems: readonly ConfigProblem[]) {
     const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-    const lines = problems.map((problem) => `  ${problem.path}: ${problem.message}`);
+    const lines = problems.map((problem) => `  ${formatProblem(problem)}`);
     super('PROBEKIT_CONFIG_INVALID', `${source} is not valid (${count}):\n${lines.join('\n')}`);
     this.source = source;
     this.problems = problems;

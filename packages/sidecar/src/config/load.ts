@@ -3,6 +3,7 @@ import { type CheckSpec, redact } from '@probekit/core';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { buildChecks, type CheckEntry, type Timing } from './checks.js';
 import { blameReference, type Environment, type Origin, secretValues, substitute } from './env.js';
+import { type Locate, locator } from './locate.js';
 import { parsePath } from './path.js';
 import { readConfigFile } from './read.js';
 import { isStringAt, nounAt, schemaProblems } from './validate.js';
@@ -99,24 +100,29 @@ export async function loadConfig(options: LoadOptions): Promise<SidecarConfig> {
     ...(typeof server.details === 'object' ? [server.details.token] : []),
   ];
   if (problems.length > 0) {
-    throw new ConfigError(source, shown(problems, origins, secrets));
+    const locate = text === undefined ? () => undefined : locator(text);
+    throw new ConfigError(source, shown(problems, { origins, secrets, locate }));
   }
   return { source, server, checks, secrets, text };
 }
 
-/** Problems as shown: a substituted value blamed on its reference, secrets blanked, one of each, sorted by path. */
+/**
+ * Problems as shown: a substituted value blamed on its reference, secrets blanked, placed by line and column,
+ * one of each, sorted by path.
+ */
 function shown(
   problems: readonly ConfigProblem[],
-  origins: ReadonlyMap<string, Origin>,
-  secrets: readonly string[],
+  context: { origins: ReadonlyMap<string, Origin>; secrets: readonly string[]; locate: Locate },
 ): ConfigProblem[] {
   const unique = new Map<string, ConfigProblem>();
   for (const problem of problems) {
-    const origin = origins.get(problem.path);
-    const blamed = origin ? blameReference(problem, origin, nounAt(parsePath(problem.path))) : problem;
+    const path = problem.path.startsWith('--check') ? undefined : parsePath(problem.path);
+    const origin = context.origins.get(problem.path);
+    const blamed = origin && path ? blameReference(problem, origin, nounAt(path)) : problem;
     // Core's messages quote the offending value, which may have come from a secret variable.
-    const message = redact(blamed.message, secrets);
-    unique.set(`${problem.path}\n${message}`, { path: problem.path, message });
+    const message = redact(blamed.message, context.secrets);
+    const where = path && context.locate(path);
+    unique.set(`${problem.path}\n${message}`, { path: problem.path, message, ...where });
   }
   return [...unique.values()].sort((a, b) => a.path.localeCompare(b.path, 'en', { numeric: true }));
 }

@@ -1,4 +1,5 @@
 // Schema validation with Ajv, its errors rewritten as `checks[1].httpGet.port: must be an integer 1-65535`.
+import { closestName } from '@probekit/core';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ConfigProblem } from '../errors.js';
 import { formatPath, pointerSegments, type Segment } from './path.js';
@@ -66,7 +67,12 @@ function describe(error: ErrorObject, data: unknown): ConfigProblem | undefined 
     case 'additionalProperties': {
       const known = Object.keys(schema?.properties ?? {}).filter((key) => key !== '$schema');
       const key = String(error.params['additionalProperty']);
-      return { path: formatPath([...at, key]), message: `is not a known key (known: ${known.join(', ')})` };
+      const meant = closestName(key, known);
+      const message =
+        meant === undefined
+          ? `is not a known key (known: ${known.join(', ')})`
+          : `is not a known key; did you mean ${meant}?`;
+      return { path: formatPath([...at, key]), message };
     }
     case 'required':
       return { path: formatPath([...at, String(error.params['missingProperty'])]), message: 'is required' };

@@ -122,14 +122,21 @@ checks:
   describe('problems, all at once, each with its path', () => {
     const table: [string, string, string[], Record<string, string>?][] = [
       [
-        'an unknown key',
-        'checks:\n  - { name: a, tcpSocket: { port: 1, hots: x } }\n',
-        ['checks[0].tcpSocket.hots: is not a known key (known: host, port)'],
+        'an unknown key, with the key meant',
+        'checks:\n  - { name: a, tcpSocket: { port: 1, hots: x }, periodSecond: 1, Name: b }\n',
+        [
+          'checks[0].Name: is not a known key; did you mean name?',
+          'checks[0].periodSecond: is not a known key; did you mean periodSeconds?',
+          'checks[0].tcpSocket.hots: is not a known key; did you mean host?',
+        ],
       ],
       [
         'an unknown top-level key',
-        'chekcs: []\n',
-        ['chekcs: is not a known key (known: server, defaults, checks)'],
+        'chekcs: []\nextra: 1\n',
+        [
+          'chekcs: is not a known key; did you mean checks?',
+          'extra: is not a known key (known: server, defaults, checks)',
+        ],
       ],
       [
         'a wrong type',
@@ -273,6 +280,38 @@ checks:
           'defaults.periodSeconds: must be a positive number of seconds up to 86400',
         ],
       );
+    });
+
+    it('says where each problem is, by line and column, in YAML and in JSON', async () => {
+      const yaml = await loadConfig({
+        file: file(
+          'checks:\n  - name: a\n    tcpSocket: { port: 70000 }\n    periodSecond: 5\n  - name: a\n    exec: { command: [x] }\n',
+        ),
+        env: {},
+      }).catch((thrown: unknown) => thrown);
+      assert.ok(yaml instanceof ConfigError);
+      assert.deepEqual(yaml.problems, [
+        {
+          path: 'checks[0].periodSecond',
+          message: 'is not a known key; did you mean periodSeconds?',
+          line: 4,
+          column: 5,
+        },
+        { path: 'checks[0].tcpSocket.port', message: 'must be an integer 1-65535', line: 3, column: 18 },
+        { path: 'checks[1].name', message: '"a" is already the name of checks[0]', line: 5, column: 5 },
+      ]);
+      assert.match(
+        yaml.message,
+        /\n {2}checks\[0\]\.tcpSocket\.port: must be an integer 1-65535 \(line 3, column 18\)\n/,
+      );
+      const json = await loadConfig({
+        file: file('{\n  "checks": [\n    { "name": "a", "tcpSocket": { "port": 0 } }\n  ]\n}\n', 'json'),
+        env: {},
+      }).catch((thrown: unknown) => thrown);
+      assert.ok(json instanceof ConfigError);
+      assert.deepEqual(json.problems, [
+        { path: 'checks[0].tcpSocket.port', message: 'must be an integer 1-65535', line: 3, column: 35 },
+      ]);
     });
 
     it('names the variable a bad substituted value came from', async () => {
