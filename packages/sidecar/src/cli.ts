@@ -32,6 +32,11 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
     load: async () => (await import('./cli/doctor.js')).doctor,
   },
   {
+    name: 'status',
+    summary: "print a running server's checks: state, since, in a row, last reason; exit 0 iff ready",
+    load: async () => (await import('./cli/status.js')).status,
+  },
+  {
     name: 'validate',
     summary: 'check a config file (and --check targets) without running anything',
     load: async () => (await import('./cli/validate.js')).validate,
