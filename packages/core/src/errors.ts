@@ -57,12 +57,29 @@ export class UnknownCheckError extends ProbekitError {
   }
 }
 
+/** A fleet option is invalid. `path` names the field (`fleet.sample`, `fleet.peers.static[2]`). */
+export class InvalidFleetError extends ProbekitError {
+  declare readonly code: 'PROBEKIT_INVALID_FLEET';
+  readonly path: string;
+  readonly value: unknown;
+  /** The message without its path. */
+  readonly problem: string;
+  constructor(path: string, expectation: string, value: unknown) {
+    const problem = `${expectation}, got ${describeValue(value)}`;
+    super('PROBEKIT_INVALID_FLEET', `${path}: ${problem}`);
+    this.path = path;
+    this.value = value;
+    this.problem = problem;
+  }
+}
+
 /** Every code this package can throw, for docs and exhaustive handling. */
 export const CORE_ERROR_CODES = [
   'PROBEKIT_INVALID_CHECK',
   'PROBEKIT_DUPLICATE_CHECK',
   'PROBEKIT_CHECK_UNKNOWN',
   'PROBEKIT_UNKNOWN_CHECK',
+  'PROBEKIT_INVALID_FLEET',
 ] as const;
 
 /** `-1 (number)`, `"x" (string)`: the template execa uses, so the value and its type are both visible. */

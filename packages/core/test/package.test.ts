@@ -24,6 +24,7 @@ describe('package', () => {
       DuplicateCheckError: () => new core.DuplicateCheckError('x'),
       CheckUnknownError: () => new core.CheckUnknownError('x'),
       UnknownCheckError: () => new core.UnknownCheckError('x', 'is not defined'),
+      InvalidFleetError: () => new core.InvalidFleetError('fleet.sample', 'must be y', 0),
     };
     for (const cls of classes) {
       const make = samples[cls.name];
