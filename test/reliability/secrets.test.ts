@@ -112,10 +112,10 @@ checks:
     assert.match(verbose, /\[-\]printer-env failed: exit code 1: \*\*\*/);
     assert.match(
       verbose,
-      /\[-\]refused failed: GET http:\/\/127\.0\.0\.1:1\/x\?password=\*\*\* : connect ECONNREFUSED/,
+      /\[-\]refused failed: GET http:\/\/127\.0\.0\.1:1\/x\?password=\*\*\*: connect ECONNREFUSED/,
     );
     assert.match(verbose, /\[-\]upstream failed: HTTP probe failed with statuscode: 500/);
-    assert.match(verbose, /\[-\]redirected failed: GET http:\/\/127\.0\.0\.1:1\/gone : connect ECONNREFUSED/);
+    assert.match(verbose, /\[-\]redirected failed: GET http:\/\/127\.0\.0\.1:1\/gone: connect ECONNREFUSED/);
   });
 
   it('in no answer, with or without the details token, in any format, nor in /metrics', async () => {

@@ -11,6 +11,10 @@ describe('redact', () => {
     ['Authorization: Bearer abc.def', 'Authorization: ***'],
     ['cookie=session=1', 'cookie=***'],
     ['plain ECONNREFUSED 127.0.0.1:6379', 'plain ECONNREFUSED 127.0.0.1:6379'],
+    // A colon ending a value is the reason's punctuation (`GET <url>: connect …`), kept through every pass.
+    ['GET http://h/x?token=abc: connect ECONNREFUSED', 'GET http://h/x?token=***: connect ECONNREFUSED'],
+    ['GET http://h/x?token=***: connect ECONNREFUSED', 'GET http://h/x?token=***: connect ECONNREFUSED'],
+    ['GET http://h/x?token=a:b:c', 'GET http://h/x?token=***'],
   ];
   for (const [input, expected] of cases)
     it(`redacts ${JSON.stringify(input)}`, () => assert.equal(redact(input), expected));

@@ -70,7 +70,7 @@ export function httpGet(options: HttpGetOptions): Prober {
       const start = performance.now();
       let url = base;
       let hostField = hostHeader;
-      const fail = (reason: string): Outcome => ({ ok: false, output: `GET ${show(url)} : ${reason}` });
+      const fail = (reason: string): Outcome => ({ ok: false, output: `GET ${show(url)}: ${reason}` });
       for (let redirects = 0; ; redirects++) {
         let response: { status: number; location: string | undefined };
         try {

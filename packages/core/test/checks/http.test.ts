@@ -161,11 +161,11 @@ describe('httpGet: status and redirects (kubelet rules)', () => {
   it('fails on a same-host redirect it cannot follow', async () => {
     assert.deepEqual(await probe('/redirect-ftp').run(AbortSignal.timeout(2000)), {
       ok: false,
-      output: `GET http://127.0.0.1:${port}/redirect-ftp : unsupported protocol in redirect: ftp:`,
+      output: `GET http://127.0.0.1:${port}/redirect-ftp: unsupported protocol in redirect: ftp:`,
     });
     assert.deepEqual(await probe('/redirect-invalid').run(AbortSignal.timeout(2000)), {
       ok: false,
-      output: `GET http://127.0.0.1:${port}/redirect-invalid : invalid Location in a 302 response`,
+      output: `GET http://127.0.0.1:${port}/redirect-invalid: invalid Location in a 302 response`,
     });
   });
 
@@ -243,7 +243,7 @@ describe('httpGet: bounded by the body cap and the abort signal', () => {
       assert.equal(outcome.ok, false);
       assert.match(
         outcome.output ?? '',
-        new RegExp(`^GET http://127\\.0\\.0\\.1:${port}${path} : .*timeout`),
+        new RegExp(`^GET http://127\\.0\\.0\\.1:${port}${path}: .*timeout`),
       );
       assert.ok(elapsed >= 290 && elapsed < 800, `settled after ${elapsed} ms`);
       await closed.get(path);
@@ -264,7 +264,7 @@ describe('httpGet: a target that is down is an outcome, never a throw', () => {
     const outcome = await httpGet({ port: freePort, path: '/x' }).run(AbortSignal.timeout(2000));
     assert.deepEqual(outcome, {
       ok: false,
-      output: `GET http://127.0.0.1:${freePort}/x : connect ECONNREFUSED 127.0.0.1:${freePort}`,
+      output: `GET http://127.0.0.1:${freePort}/x: connect ECONNREFUSED 127.0.0.1:${freePort}`,
     });
   });
 
@@ -283,7 +283,7 @@ describe('httpGet: a target that is down is an outcome, never a throw', () => {
   it('fails on a connection reset in the middle of the body', async () => {
     const outcome = await probe('/reset-mid-body').run(AbortSignal.timeout(2000));
     assert.equal(outcome.ok, false);
-    assert.match(outcome.output ?? '', /^GET http:\/\/127\.0\.0\.1:\d+\/reset-mid-body : /);
+    assert.match(outcome.output ?? '', /^GET http:\/\/127\.0\.0\.1:\d+\/reset-mid-body: /);
   });
 });
 
@@ -296,7 +296,7 @@ describe('httpGet: HTTPS', () => {
       AbortSignal.timeout(2000),
     );
     assert.equal(verified.ok, false);
-    assert.match(verified.output ?? '', /^GET https:\/\/127\.0\.0\.1:\d+\/ : .*(self-signed|certificate)/);
+    assert.match(verified.output ?? '', /^GET https:\/\/127\.0\.0\.1:\d+\/: .*(self-signed|certificate)/);
   });
 });
 
