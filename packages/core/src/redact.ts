@@ -5,9 +5,10 @@ export const MAX_REASON_LENGTH = 256;
 
 // scheme://user:password@host or scheme://token@host
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi;
-// key=value pairs that are usually secrets (query strings, connection strings). A colon ending the value is
-// the reason's own punctuation (`GET http://h/?token=***: connect …`), so it stays and a second pass changes nothing.
-const SECRET_PARAMS = /\b(password|passwd|pwd|token|secret|api[_-]?key|access[_-]?key|auth)=([^&\s;]*[^&\s;:])/gi;
+// key=value pairs that are usually secrets (query strings, connection strings). A colon ending the value
+// is the reason's punctuation (`GET http://h/?token=***: connect …`): it stays, so a second pass changes nothing.
+const SECRET_PARAMS =
+  /\b(password|passwd|pwd|token|secret|api[_-]?key|access[_-]?key|auth)=([^&\s;]*[^&\s;:])/gi;
 // Authorization: Bearer abc / Cookie: a=b
 const SECRET_HEADERS =
   /\b(authorization|proxy-authorization|cookie|set-cookie|x-api-key)(\s*[:=]\s*)[^\r\n,;]+/gi;

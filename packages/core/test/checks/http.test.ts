@@ -241,10 +241,7 @@ describe('httpGet: bounded by the body cap and the abort signal', () => {
       const outcome = await probe(path).run(AbortSignal.timeout(300));
       const elapsed = performance.now() - started;
       assert.equal(outcome.ok, false);
-      assert.match(
-        outcome.output ?? '',
-        new RegExp(`^GET http://127\\.0\\.0\\.1:${port}${path}: .*timeout`),
-      );
+      assert.match(outcome.output ?? '', new RegExp(`^GET http://127\\.0\\.0\\.1:${port}${path}: .*timeout`));
       assert.ok(elapsed >= 290 && elapsed < 800, `settled after ${elapsed} ms`);
       await closed.get(path);
     });
