@@ -71,13 +71,29 @@ function unknownFieldErrors(): string[] {
 }
 
 describe('docker/k8s manifests', () => {
-  it('holds a Deployment, a ConfigMap, a Service and a PodMonitor', () => {
+  it('holds a Deployment, a ConfigMap, a Service, the fleet’s peers Service and a PodMonitor', () => {
     assert.deepEqual(manifests.map(({ object }) => object.kind).sort(), [
       'ConfigMap',
       'Deployment',
       'PodMonitor',
       'Service',
+      'Service',
     ]);
+  });
+
+  it('the peers Service is headless, lists not-ready pods too, and selects the Deployment’s pods on the probe port', () => {
+    const peers = manifests.find(({ name }) => name === 'peers-service.yaml')!.object as never as Service;
+    assert.equal(peers.spec?.clusterIP, 'None');
+    // Without it, a not-ready member vanishes from DNS and a shared failure looks like this member's own.
+    assert.equal(peers.spec?.publishNotReadyAddresses, true);
+    const deployment = manifests.find(({ object }) => object.kind === 'Deployment')!
+      .object as never as Deployment;
+    const labels = deployment.spec?.template.metadata?.labels ?? {};
+    for (const [key, value] of Object.entries(peers.spec?.selector ?? {}))
+      assert.equal(labels[key], value, key);
+    const sidecar = deployment.spec?.template.spec?.initContainers?.find((c) => c.name === 'probekit');
+    const port = sidecar?.ports?.find((p) => p.name === peers.spec?.ports?.[0]?.targetPort);
+    assert.equal(port?.containerPort, peers.spec?.ports?.[0]?.port);
   });
 
   for (const { name, object } of manifests) {
