@@ -1,4 +1,5 @@
 // Check definitions: defaults declared once, every field validated next to its meaning, then frozen.
+import { optionsObject } from './checks/common.js';
 import { fn } from './checks/function.js';
 import { DuplicateCheckError, InvalidCheckError } from './errors.js';
 import { type CheckSpec, PROBE_KINDS, type ProbeKind, type Prober, type ResolvedCheck } from './types.js';
@@ -16,12 +17,26 @@ export const CHECK_DEFAULTS = Object.freeze({
 
 export const CHECK_NAME = /^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/;
 
+// Every field of a CheckSpec: anything else is a typo (`periodSecond`) that would otherwise leave a default in place.
+const CHECK_FIELDS: readonly string[] = [
+  'name',
+  'check',
+  'initialDelaySeconds',
+  'periodSeconds',
+  'timeoutSeconds',
+  'successThreshold',
+  'failureThreshold',
+  'probes',
+  'critical',
+  'componentType',
+];
+
 /** The longest period or delay we accept: a day; longer is surely a unit mistake (ms for s). */
 export const MAX_SECONDS = 86_400;
 
 /** Validates and resolves one spec; `path` prefixes field names in errors (`checks[2]`). */
 export function resolveCheck(spec: CheckSpec, path = 'check'): ResolvedCheck {
-  if (typeof spec !== 'object' || spec === null) throw new InvalidCheckError(path, 'must be an object', spec);
+  optionsObject(path, spec, CHECK_FIELDS);
   const name = spec.name;
   if (typeof name !== 'string' || !CHECK_NAME.test(name)) {
     throw new InvalidCheckError(

@@ -80,6 +80,11 @@ describe('check definitions', () => {
       /^checks\[0\]\.critical: must be a boolean/,
     ],
     ['no check', { check: undefined as never }, /^checks\[0\]\.check: must be a function or a prober/],
+    [
+      'a typo in a field',
+      { periodSecond: 5 },
+      /^checks\[0\]\.periodSecond: is not an option \(did you mean periodSeconds\?\), got `"periodSecond"`/,
+    ],
   ];
   for (const [label, patch, message] of invalid) {
     it(`refuses ${label} with a typed error naming the field and the value`, () => {

@@ -122,6 +122,7 @@ export class Health extends EventEmitter<HealthEvents> {
     // Every option is validated before anything is built or registered: a refused health leaves no trace.
     const shutdown = resolveShutdown(o['shutdown']);
     const registry = resolveRegistry(o['metrics']);
+    const maxConcurrentRuns = resolveMaxConcurrentRuns(o['maxConcurrentRuns']);
     const system = (name: string, probes: readonly ProbeKind[]): CheckSpec => ({
       name,
       check: manual({ componentType: 'system' }),
@@ -137,7 +138,7 @@ export class Health extends EventEmitter<HealthEvents> {
     this.engine = new Engine({
       checks: [...userChecks, ...builtins],
       secrets,
-      ...(o['maxConcurrentRuns'] !== undefined && { maxConcurrentRuns: o['maxConcurrentRuns'] as number }),
+      ...(maxConcurrentRuns !== undefined && { maxConcurrentRuns }),
     });
     this.engine.report(BUILTIN_CHECKS.readySwitch, true);
     this.engine.report(BUILTIN_CHECKS.shutdown, true);
@@ -270,6 +271,15 @@ function resolveSecrets(value: unknown): string[] {
     );
   }
   return [...value];
+}
+
+// The engine checks it too, but as a check error: an option of createHealth() is an InvalidOptionError.
+function resolveMaxConcurrentRuns(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new InvalidOptionError('maxConcurrentRuns', 'must be an integer of at least 1', value);
+  }
+  return value;
 }
 
 function resolveRegistry(value: unknown): Registry | undefined {

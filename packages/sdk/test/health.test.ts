@@ -4,11 +4,15 @@ import { describe, it } from 'node:test';
 import { register as globalRegistry, Registry } from 'prom-client';
 import {
   type ChangeEvent,
+  type CheckSpec,
   createHealth,
   type HealthOptions,
+  InvalidCheckError,
   InvalidOptionError,
   METRIC_NAMES,
   manual,
+  type TcpSocketOptions,
+  tcpSocket,
 } from '../src/index.js';
 
 const quiet = { shutdown: false } as const;
@@ -155,6 +159,8 @@ describe('createHealth', () => {
     ['hook', { shutdown: { afterClose: ['close'] } }, 'shutdown.afterClose[0]'],
     ['server', { shutdown: { servers: [{}] } }, 'shutdown.servers[0]'],
     ['exit', { shutdown: { exit: 0 } }, 'shutdown.exit'],
+    ['no concurrent runs', { maxConcurrentRuns: 0 }, 'maxConcurrentRuns'],
+    ['fractional concurrent runs', { maxConcurrentRuns: 1.5 }, 'maxConcurrentRuns'],
   ];
   for (const [what, options, path] of invalid) {
     it(`refuses an invalid option (${what}) naming ${path}`, () => {
@@ -170,6 +176,49 @@ describe('createHealth', () => {
       );
     });
   }
+
+  it('refuses a typo anywhere with a suggestion: an option, a check’s field, a kind’s option', () => {
+    const check = async () => {};
+    const typos: [() => unknown, typeof Error, string][] = [
+      [
+        () => createHealth({ maxConcurentRuns: 4 } as HealthOptions),
+        InvalidOptionError,
+        'options.maxConcurentRuns: is not an option (did you mean maxConcurrentRuns?)',
+      ],
+      [
+        () => createHealth({ shutdown: { drainDelaySecond: 3 } } as HealthOptions),
+        InvalidOptionError,
+        'shutdown.drainDelaySecond: is not an option (did you mean drainDelaySeconds?)',
+      ],
+      // Dropped in silence before: the check ran every 10 s.
+      [
+        () => createHealth({ checks: [{ name: 'db', check, periodSecond: 5 } as CheckSpec] }),
+        InvalidCheckError,
+        'checks[0].periodSecond: is not an option (did you mean periodSeconds?)',
+      ],
+      [
+        () => createHealth({ checks: [{ name: 'db', check, critcal: false } as CheckSpec] }),
+        InvalidCheckError,
+        'checks[0].critcal: is not an option (did you mean critical?)',
+      ],
+      [
+        () => tcpSocket({ prot: 5432 } as unknown as TcpSocketOptions),
+        InvalidCheckError,
+        'tcpSocket.prot: is not an option (did you mean port?)',
+      ],
+    ];
+    for (const [create, type, message] of typos) {
+      assert.throws(create, (error: unknown) => {
+        assert.ok(error instanceof type, String(error));
+        assert.ok(error.message.startsWith(`${message},`), error.message);
+        return true;
+      });
+    }
+    // No guess when nothing is close: the known names instead.
+    assert.throws(() => createHealth({ colour: 'red' } as HealthOptions), {
+      message: /^options\.colour: is not an option \(known: checks, /,
+    });
+  });
 
   it('never echoes a token in an error', () => {
     assert.throws(() => createHealth({ details: { token: 42 as unknown as string } }), /got `"number"`/);

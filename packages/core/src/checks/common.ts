@@ -1,6 +1,7 @@
 // What the network kinds share: option validation with one message template, timing, abort reasons.
 import { isIP } from 'node:net';
 import { InvalidCheckError } from '../errors.js';
+import { closestName } from '../suggest.js';
 
 /** Makes the error for an invalid option: `InvalidCheckError` here, the SDK's `InvalidOptionError` there. */
 export type OptionErrorFactory = (path: string, expectation: string, value: unknown) => Error;
@@ -10,7 +11,7 @@ const invalidCheck: OptionErrorFactory = (path, expectation, value) =>
 
 /**
  * Validates that `value` is a plain object with only `known` keys, so a typo is an error rather
- * than a silent default; returns it as a record.
+ * than a silent default (naming the key it most likely meant); returns it as a record.
  */
 export function optionsObject(
   path: string,
@@ -22,8 +23,10 @@ export function optionsObject(
     throw invalid(path, 'must be an object', value);
   }
   for (const key of Object.keys(value)) {
-    if (!known.includes(key))
-      throw invalid(`${path}.${key}`, `is not an option (known: ${known.join(', ')})`, key);
+    if (known.includes(key)) continue;
+    const meant = closestName(key, known);
+    const hint = meant === undefined ? `known: ${known.join(', ')}` : `did you mean ${meant}?`;
+    throw invalid(`${path}.${key}`, `is not an option (${hint})`, key);
   }
   return value as Record<string, unknown>;
 }
