@@ -172,7 +172,7 @@ function render(snapshot: Snapshot, request: ParsedRequest, details: boolean): A
       const message = `check ${JSON.stringify(request.check)} is not part of ${segment}\n`;
       return { status: 404, headers: { ...COMMON, 'content-type': TEXT }, body: message };
     }
-    return renderChecks(segment, [check], checkStatus(check, request.kind), undefined, request, details, []);
+    return renderChecks(segment, [check], checkStatus(check, request), undefined, request, details, []);
   }
   const excluded = new Set(request.exclude);
   const members = snapshot.checks.filter(
@@ -180,7 +180,7 @@ function render(snapshot: Snapshot, request: ParsedRequest, details: boolean): A
   );
   const included = members.filter((check) => !excluded.has(check.name));
   let status: HealthStatus = 'pass';
-  for (const check of included) status = worst(status, checkStatus(check, request.kind));
+  for (const check of included) status = worst(status, checkStatus(check, request));
   // Readiness waits for startup, whatever its own checks say (kubelet: probes start once the container started).
   const starting =
     (request.kind === 'readiness' || request.kind === 'all') && snapshot.probes.startup.status === 'fail';
@@ -198,12 +198,16 @@ function render(snapshot: Snapshot, request: ParsedRequest, details: boolean): A
   );
 }
 
-function checkStatus(check: CheckSnapshot, kind: ProbeKind | 'all'): HealthStatus {
-  if (kind !== 'all') return statusFor(check, kind);
+// A check asked for alone (`/readyz/<check>`) answers for itself: failing is `fail`, since `critical`
+// shapes only the aggregate.
+function checkStatus(check: CheckSnapshot, request: ParsedRequest): HealthStatus {
+  const { kind } = request;
   let status: HealthStatus = 'pass';
-  for (const probe of PROBE_KINDS)
-    if (check.probes.includes(probe)) status = worst(status, statusFor(check, probe));
-  return status;
+  if (kind !== 'all') status = statusFor(check, kind);
+  else
+    for (const probe of PROBE_KINDS)
+      if (check.probes.includes(probe)) status = worst(status, statusFor(check, probe));
+  return status === 'warn' && request.check !== undefined ? 'fail' : status;
 }
 
 function renderChecks(
@@ -219,9 +223,7 @@ function renderChecks(
   const code = HTTP_STATUS[status];
   if (request.json) {
     const type = request.json === 'json' ? 'application/json' : 'application/health+json';
-    const body = details
-      ? healthJson(checks, status, reason, request.kind, excluded)
-      : JSON.stringify({ status });
+    const body = details ? healthJson(checks, status, reason, request, excluded) : JSON.stringify({ status });
     return { status: code, headers: { ...COMMON, 'content-type': type }, body };
   }
   const single = request.check !== undefined;
@@ -233,7 +235,7 @@ function renderChecks(
   const lines = checks.map((check) =>
     excluded.has(check.name)
       ? `[+]${check.name} excluded: ok`
-      : line(check, checkStatus(check, request.kind), request.kind),
+      : line(check, checkStatus(check, request), request.kind),
   );
   if (unmatched.length > 0) {
     lines.push(
@@ -262,13 +264,14 @@ function healthJson(
   checks: readonly CheckSnapshot[],
   status: HealthStatus,
   reason: string | undefined,
-  kind: ProbeKind | 'all',
+  request: ParsedRequest,
   excluded: ReadonlySet<string>,
 ): string {
+  const { kind } = request;
   const entries: Record<string, unknown[]> = {};
   for (const check of checks) {
     if (excluded.has(check.name)) continue;
-    const own = checkStatus(check, kind);
+    const own = checkStatus(check, request);
     entries[check.name] = [
       {
         status: own,

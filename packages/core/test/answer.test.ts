@@ -80,6 +80,20 @@ describe('answer', () => {
     );
     assert.equal(get(engine, '/livez/db')?.status, 404);
     assert.equal(get(engine, '/readyz/missing')?.status, 404);
+  });
+
+  it('one check alone fails with 503 whatever `critical` says: critical shapes only the aggregate', () => {
+    const engine = world();
+    assert.equal(get(engine, '/readyz')?.status, 503);
+    assert.equal(get(engine, '/readyz?exclude=cache')?.status, 200, 'search only warns in the aggregate');
+    assert.equal(get(engine, '/readyz/search')?.status, 503);
+    assert.equal(get(engine, '/healthz/search')?.status, 503);
+    assert.equal(
+      get(engine, '/readyz/search?verbose')?.body,
+      '[-]search failed: HTTP probe failed with statuscode: 500\nreadyz check failed\n',
+    );
+    const json = JSON.parse(get(engine, '/readyz/search?format=json')?.body ?? '');
+    assert.deepEqual([json.status, json.checks.search[0].status], ['fail', 'fail']);
     assert.equal(get(engine, '/healthz/app')?.status, 200);
   });
 
