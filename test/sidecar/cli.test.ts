@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { httpTarget, runCli, tcpTarget, tempDir } from './helpers.js';
+import { httpTarget, kubeProbe, runCli, startServe, tcpTarget, tempDir, until } from './helpers.js';
 
 describe('probekit (usage)', () => {
   it('prints help with exit 0, for the binary and for each verb', async () => {
@@ -32,7 +32,7 @@ describe('probekit (usage)', () => {
       ],
       [['probe', 'http://127.0.0.1:1/', 'extra'], /unexpected argument "extra"/],
       [['probe', 'ftp://127.0.0.1/'], /^probekit probe: URL must be tcp:\/\/host:port/],
-      [['wait'], /give at least one --for TARGET/],
+      [['wait'], /^probekit wait: give --config FILE or at least one --for TARGET\n/],
       [['check'], /give --config FILE or at least one --check TARGET/],
       [['serve', '--check', 'tcp://127.0.0.1:1', '--port', 'x'], /--port must be an integer 0-65535/],
     ];
@@ -57,6 +57,36 @@ describe('probekit serve (start-up failure)', () => {
     const line = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}');
     assert.equal(line.msg, 'cannot start');
     assert.match(line.error, /EADDRINUSE/);
+  });
+});
+
+describe('probekit serve (on loopback)', () => {
+  const LOOPBACK_WARNING =
+    'listening on loopback in a Kubernetes pod: the kubelet probes the pod IP and will be refused';
+
+  it('warns at start when it listens on loopback in a cluster, where the kubelet probes the pod IP', async (t) => {
+    // KUBERNETES_SERVICE_HOST is what the kubelet sets in every container; nothing connects to it here.
+    const inPod = await startServe(['--check', 'exec:true'], {
+      KUBERNETES_SERVICE_HOST: '10.96.0.1',
+      KUBERNETES_SERVICE_PORT: '443',
+    });
+    t.after(() => inPod.kill());
+    const warning = inPod.logs.find((line) => line.level === 'warn');
+    assert.deepEqual(
+      [warning?.msg, warning?.['host'], warning?.['fix']],
+      [LOOPBACK_WARNING, '127.0.0.1', 'serve on 0.0.0.0 (the default) or ::, in server.host or --host'],
+    );
+    // Before `listening`: the first thing an operator reading the pod's log sees.
+    assert.ok(inPod.logs.indexOf(warning!) < inPod.logs.findIndex((line) => line.msg === 'listening'));
+  });
+
+  it('does not warn outside a cluster, where loopback is the right choice', async (t) => {
+    const laptop = await startServe(['--check', 'exec:true']);
+    t.after(() => laptop.kill());
+    assert.deepEqual(
+      laptop.logs.filter((line) => line.level === 'warn'),
+      [],
+    );
   });
 });
 
@@ -121,6 +151,37 @@ describe('probekit probe', () => {
     }
   });
 
+  it('--verbose prints the answer’s body, so `kubectl exec … probekit probe` shows reasons without curl', async (t) => {
+    const sidecar = await startServe(['--check', 'tcp://127.0.0.1:1', '--check', 'exec:true']);
+    t.after(() => sidecar.kill());
+    const readyz = `${sidecar.url}/readyz?verbose`;
+    await until(async () => /ECONNREFUSED[^]*\[\+\]exec-true ok/.test((await kubeProbe(readyz)).body));
+    const failing = await runCli(['probe', readyz, '--verbose']);
+    assert.equal(failing.code, 1);
+    assert.equal(failing.stdout, (await kubeProbe(readyz)).body.replace(/\n?$/, '\n'));
+    assert.match(failing.stdout, /^\[-\]tcp-127\.0\.0\.1-1 failed: .*ECONNREFUSED/m);
+    assert.match(failing.stdout, /^\[\+\]exec-true ok/m);
+    assert.match(failing.stdout, /^readyz check failed\n$/m);
+    assert.equal(failing.stderr, 'probe failed: HTTP probe failed with statuscode: 503\n');
+
+    // A passing answer too, and after a redirect the body of the last one.
+    status = 200;
+    const passing = await runCli(['probe', `${base}/redirect`, '-v']);
+    assert.deepEqual(
+      [passing.code, passing.stdout, passing.stderr],
+      [0, 'a body that is never echoed\n', ''],
+    );
+  });
+
+  it('--verbose is refused where there is no answer body', async () => {
+    const result = await runCli(['probe', 'tcp://127.0.0.1:1', '--verbose']);
+    assert.equal(result.code, 2);
+    assert.match(
+      result.stderr,
+      /^probekit probe: --verbose prints the body of an HTTP answer; tcp:\/\/ has none\n/,
+    );
+  });
+
   it('takes the other target kinds too', async () => {
     assert.equal((await runCli(['probe', 'exec:true'])).code, 0);
     const failed = await runCli(['probe', 'exec:false']);
@@ -170,6 +231,80 @@ describe('probekit wait', () => {
       result.stderr,
       /^timed out after 800ms; not up:\n {2}tcp:\/\/127\.0\.0\.1:1: .*ECONNREFUSED.*\n$/,
     );
+  });
+});
+
+describe('probekit wait (progress and --config)', () => {
+  const temp = tempDir();
+  after(() => temp.remove());
+
+  it('says every few seconds which targets are still down, and why', async () => {
+    const result = await runCli([
+      'wait',
+      '--for',
+      'tcp://127.0.0.1:1',
+      '--for',
+      'exec:true',
+      '--interval',
+      '100ms',
+      '--progress',
+      '300ms',
+      '--timeout',
+      '1s',
+    ]);
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /^exec:true is up after /m);
+    const reports = result.stdout.split(/^(?=still waiting after )/m).slice(1);
+    assert.ok(reports.length >= 2, result.stdout);
+    assert.match(
+      reports[0] ?? '',
+      /^still waiting after 300ms; not up:\n {2}tcp:\/\/127\.0\.0\.1:1: .*ECONNREFUSED.*\n$/,
+    );
+    assert.match(reports[1] ?? '', /^still waiting after 600ms; not up:\n/);
+    // What is up is no longer listed.
+    for (const report of reports) assert.doesNotMatch(report, /exec:true/);
+  });
+
+  it('--config waits for every check of a config file, named as there', async (t) => {
+    const db = await tcpTarget();
+    await db.close();
+    const reopen = setTimeout(() => void db.open(), 600);
+    t.after(async () => {
+      clearTimeout(reopen);
+      await db.close().catch(() => {});
+    });
+    const file = temp.write(
+      'wait.yaml',
+      `checks:
+  - { name: db, tcpSocket: { port: "\${DB_PORT}" } }
+  - { name: ready-file, exec: { command: ["true"] } }
+`,
+    );
+    const env = { DB_PORT: String(db.port) };
+    const result = await runCli(['wait', '--config', file, '--interval', '100ms', '--timeout', '10s'], {
+      env,
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, new RegExp(`^db \\(tcp://127\\.0\\.0\\.1:${db.port}\\) is up after `, 'm'));
+    assert.match(result.stdout, /^ready-file \(exec:true\) is up after /m);
+
+    // With --for besides, and one that never comes up.
+    const late = await runCli(
+      ['wait', '--config', file, '--for', 'tcp://127.0.0.1:1', '--interval', '100ms', '--timeout', '600ms'],
+      { env },
+    );
+    assert.equal(late.code, 1);
+    assert.match(
+      late.stderr,
+      /^timed out after 600ms; not up:\n {2}tcp:\/\/127\.0\.0\.1:1: .*ECONNREFUSED.*\n$/,
+    );
+  });
+
+  it('--config refuses a bad config with exit 2, as check and validate do', async () => {
+    const file = temp.write('bad.yaml', 'checks:\n  - { name: db, tcpSocket: { port: 0 } }\n');
+    const result = await runCli(['wait', '--config', file]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /checks\[0\]\.tcpSocket\.port/);
   });
 });
 

@@ -1,9 +1,10 @@
 // `probekit serve`: run the checks and serve the probe endpoints until SIGTERM.
 import { constants } from 'node:os';
 import { watchConfig } from '../config/watch.js';
+import { isLoopback } from '../doctor/addresses.js';
 import { parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
-import { createLogger } from '../log.js';
+import { createLogger, type Logger } from '../log.js';
 import { type Sidecar, startSidecar } from '../sidecar.js';
 import { type Command, type Parsed, stringFlag } from './command.js';
 import { CONFIG_HELP, CONFIG_OPTIONS, configFromFlags } from './config-flags.js';
@@ -56,6 +57,7 @@ Example:
     });
     process.on('SIGHUP', () => void sidecar?.reload('SIGHUP'));
     const config = await load();
+    warnOnLoopbackInPod(overrides.host ?? config.server.host, log);
     try {
       sidecar = await startSidecar({ config, load, log, overrides });
     } catch (error) {
@@ -71,6 +73,19 @@ Example:
     return 0;
   },
 };
+
+// In a pod the kubelet probes the pod IP (and a Service sends there): loopback would refuse every probe.
+function warnOnLoopbackInPod(host: string, log: Logger): void {
+  if (process.env['KUBERNETES_SERVICE_HOST'] === undefined || !isLoopback(host)) return;
+  log(
+    'warn',
+    'listening on loopback in a Kubernetes pod: the kubelet probes the pod IP and will be refused',
+    {
+      host,
+      fix: 'serve on 0.0.0.0 (the default) or ::, in server.host or --host',
+    },
+  );
+}
 
 function serverFlags(parsed: Parsed) {
   const port = stringFlag(parsed, 'port');
