@@ -41,6 +41,16 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
     summary: 'check a config file (and --check targets) without running anything',
     load: async () => (await import('./cli/validate.js')).validate,
   },
+  {
+    name: 'inject',
+    summary: 'wire Kubernetes workloads to a probekit native sidecar (manifests in, manifests out)',
+    load: async () => (await import('./cli/inject.js')).injectCommand,
+  },
+  {
+    name: 'lint',
+    summary: 'check pods’ probes and probekit configs in manifests; exit 1 on an error finding',
+    load: async () => (await import('./cli/lint.js')).lint,
+  },
 ];
 
 const HELP = `probekit ${VERSION}: Kubernetes probes for any container, with kubelet semantics.

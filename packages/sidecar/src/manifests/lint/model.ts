@@ -1,0 +1,243 @@
+// What lint looks at, gathered from every input: pods (with their probekit sidecar and its config, if any),
+// Services, and probekit configs (files of their own, or a ConfigMap's probekit.yaml).
+import { basename } from 'node:path';
+import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { ConfigError, type ConfigProblem } from '../../errors.js';
+import type { Input } from '../inject.js';
+import { CONFIG_KEY, SIDECAR_DEFAULTS, SIDECAR_NAME } from '../sidecar.js';
+import { parseStream } from '../stream.js';
+import {
+  type Container,
+  getIn,
+  isObject,
+  type Keys,
+  type ObjectRef,
+  objectsOf,
+  type WorkloadRef,
+  workloadOf,
+} from '../workloads.js';
+
+/** Something with a place in a file: `lineOf` turns a path within it into a 1-based line. */
+export interface Placed {
+  readonly file: string;
+  /** `Deployment/web`, `ConfigMap/web-probekit`, or the file's name for a config file. */
+  readonly object: string;
+  lineOf(keys: Keys): number | undefined;
+}
+
+/** A probekit config, as plain data. */
+export interface LintConfig extends Placed {
+  readonly data: Record<string, unknown>;
+  /** The field path prefix shown in findings: `data["probekit.yaml"].` for a ConfigMap. */
+  readonly prefix: string;
+  readonly configMap: { name: string; namespace: string | undefined } | undefined;
+}
+
+/** The probekit container of a pod, and what it serves. */
+export interface Sidecar {
+  readonly container: Container;
+  /** `initContainers` or `containers`. */
+  readonly list: 'initContainers' | 'containers';
+  readonly index: number;
+  readonly config: LintConfig | undefined;
+  readonly port: number;
+  readonly host: string | undefined;
+}
+
+export interface LintPod extends Placed {
+  readonly workload: WorkloadRef;
+  readonly sidecar: Sidecar | undefined;
+}
+
+export interface LintService extends Placed {
+  readonly service: ObjectRef;
+}
+
+export interface Model {
+  readonly pods: readonly LintPod[];
+  readonly services: readonly LintService[];
+  readonly configs: readonly LintConfig[];
+  readonly files: number;
+}
+
+const CONFIG_KEYS = new Set(['$schema', 'server', 'defaults', 'checks', 'fleet']);
+
+/** Builds the model; input that cannot be read as manifests throws ConfigError naming the file and document. */
+export function buildModel(inputs: readonly Input[]): Model {
+  const problems: ConfigProblem[] = [];
+  const pods: { placed: Placed; workload: WorkloadRef }[] = [];
+  const services: LintService[] = [];
+  const configs: LintConfig[] = [];
+  for (const input of inputs) {
+    const parsed = parseStream(input.text);
+    if ('problems' in parsed) {
+      problems.push(
+        ...parsed.problems.map((problem) => ({ ...problem, path: `${input.name} ${problem.path}` })),
+      );
+      continue;
+    }
+    for (const { doc, index, lines } of parsed.documents) {
+      const where = `${input.name} document ${index}`;
+      const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
+      if (isObject(data) && data['kind'] === undefined && looksLikeConfig(data)) {
+        const object = basename(input.name);
+        configs.push({
+          file: input.name,
+          object,
+          data,
+          prefix: '',
+          configMap: undefined,
+          lineOf: lineFinder(doc, lines, []),
+        });
+        continue;
+      }
+      const found = objectsOf(doc, where);
+      problems.push(...found.problems);
+      for (const object of found.objects) {
+        const placed: Placed = {
+          file: input.name,
+          object: object.label,
+          lineOf: lineFinder(doc, lines, object.base),
+        };
+        if (object.kind === 'Service') services.push({ ...placed, service: object });
+        else if (object.kind === 'ConfigMap') {
+          const config = configInMap(doc, lines, object, input.name);
+          if (config) configs.push(config);
+        } else {
+          const workload = workloadOf(object, where);
+          if (workload && 'problems' in workload) problems.push(...workload.problems);
+          else if (workload) pods.push({ placed, workload });
+        }
+      }
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(inputs.map((input) => input.name).join(', '), problems);
+  return {
+    pods: pods.map(({ placed, workload }) => ({
+      ...placed,
+      workload,
+      sidecar: sidecarOf(workload, configs),
+    })),
+    services,
+    configs,
+    files: inputs.length,
+  };
+}
+
+/** A mapping is a probekit config when it has checks or fleet (or a server) and nothing a config cannot have. */
+function looksLikeConfig(data: Record<string, unknown>): boolean {
+  const keys = Object.keys(data);
+  return (
+    keys.length > 0 &&
+    keys.every((key) => CONFIG_KEYS.has(key)) &&
+    (Array.isArray(data['checks']) || 'fleet' in data || 'server' in data)
+  );
+}
+
+// A ConfigMap's probekit.yaml, with lines counted from where its text starts in the manifest.
+function configInMap(
+  doc: Document,
+  lines: LineCounter,
+  object: ObjectRef,
+  file: string,
+): LintConfig | undefined {
+  const text = getIn(object.data, ['data', CONFIG_KEY]);
+  if (typeof text !== 'string') return undefined;
+  const innerLines = new LineCounter();
+  const inner = parseDocument(text, { lineCounter: innerLines });
+  const data = inner.errors.length === 0 ? (inner.toJS() as unknown) : undefined;
+  if (!isObject(data)) return undefined;
+  const node = doc.getIn([...object.base, 'data', CONFIG_KEY], true) as Node | undefined;
+  const start = node?.range ? lines.linePos(node.range[0]).line : undefined;
+  // A block scalar's text starts on the line after its `|`; any other style is located at its own line.
+  const block = isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED');
+  return {
+    file,
+    object: object.label,
+    data,
+    prefix: `data["${CONFIG_KEY}"].`,
+    configMap: { name: object.name, namespace: object.namespace },
+    lineOf: (keys) => {
+      if (start === undefined) return undefined;
+      if (!block) return start;
+      const line = lineFinder(inner, innerLines, [])(keys);
+      return line === undefined ? start : start + line;
+    },
+  };
+}
+
+/** The line of the field at `keys` (below `base`): its key's line in a mapping, its item's in a sequence. */
+function lineFinder(doc: Document, lines: LineCounter, base: Keys): (keys: Keys) => number | undefined {
+  return (keys) => {
+    let node: unknown = doc.contents;
+    let offsetOf: number | undefined = (node as Node | null)?.range?.[0];
+    for (const key of [...base, ...keys]) {
+      if (isMap(node)) {
+        const pair = node.items.find((item) => isScalar(item.key) && item.key.value === key);
+        if (!pair) break;
+        offsetOf = (pair.key as Node).range?.[0] ?? offsetOf;
+        node = pair.value;
+      } else if (isSeq(node) && typeof key === 'number') {
+        node = node.items[key];
+        offsetOf = (node as Node | undefined)?.range?.[0] ?? offsetOf;
+      } else break;
+    }
+    return offsetOf === undefined ? undefined : lines.linePos(offsetOf).line;
+  };
+}
+
+// The pod's probekit container: named probekit, or running a probekit image; and the config it mounts.
+function sidecarOf(workload: WorkloadRef, configs: readonly LintConfig[]): Sidecar | undefined {
+  const spec = workload.spec;
+  for (const list of ['initContainers', 'containers'] as const) {
+    const index = (spec[list] ?? []).findIndex(
+      (container) => container.name === SIDECAR_NAME || /(^|\/)probekit(:|@|$)/.test(container.image ?? ''),
+    );
+    if (index < 0) continue;
+    const container = spec[list]![index]!;
+    const args = [...(container.command ?? []), ...(container.args ?? [])];
+    const flag = (names: readonly string[]) => {
+      for (let at = 0; at < args.length; at++) {
+        const arg = args[at]!;
+        for (const name of names) {
+          if (arg === name) return args[at + 1];
+          if (arg.startsWith(`${name}=`)) return arg.slice(name.length + 1);
+        }
+      }
+      return undefined;
+    };
+    const config = mountedConfig(workload, container, flag(['--config', '-c']), configs);
+    const server = isObject(config?.data['server']) ? config.data['server'] : {};
+    const portFlag = flag(['--port']);
+    const port =
+      portFlag !== undefined
+        ? Number(portFlag)
+        : typeof server['port'] === 'number'
+          ? server['port']
+          : SIDECAR_DEFAULTS.port;
+    const host = flag(['--host']) ?? (typeof server['host'] === 'string' ? server['host'] : undefined);
+    return { container, list, index, config, port, host };
+  }
+  return undefined;
+}
+
+// The ConfigMap behind the directory the config file lies in, looked up among the linted configs.
+function mountedConfig(
+  workload: WorkloadRef,
+  container: Container,
+  file: string | undefined,
+  configs: readonly LintConfig[],
+): LintConfig | undefined {
+  const path = file ?? `/etc/probekit/${CONFIG_KEY}`;
+  const mount = (container.volumeMounts ?? []).find(
+    (candidate) => candidate.mountPath && path.startsWith(`${candidate.mountPath.replace(/\/$/, '')}/`),
+  );
+  const volume = (workload.spec.volumes ?? []).find((candidate) => candidate['name'] === mount?.name);
+  const name = getIn(volume, ['configMap', 'name']);
+  if (typeof name !== 'string' || basename(path) !== CONFIG_KEY) return undefined;
+  return configs.find(
+    (config) =>
+      config.configMap?.name === name &&
+      (config.configMap.namespace ?? 'default') === (workload.namespace ?? 'default'),
+  );
+}

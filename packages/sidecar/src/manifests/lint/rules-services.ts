@@ -1,0 +1,89 @@
+// Rules that join pods and configs to Services: traffic without readiness, and the fleet's peer Service.
+import { getIn, isObject } from '../workloads.js';
+import type { Found, Rule } from './findings.js';
+import type { LintPod, LintService } from './model.js';
+import { at } from './probes.js';
+
+export const fleetHeadlessService: Rule = {
+  id: 'fleet-headless-service',
+  severity: 'error',
+  summary: 'a fleet config has no headless Service with publishNotReadyAddresses: true for its peers',
+  check(model) {
+    const found: Found[] = [];
+    for (const config of model.configs) {
+      const dns = getIn(config.data, ['fleet', 'peers', 'dns']);
+      if (typeof dns !== 'string') continue;
+      // <service>.<namespace>.svc… (or just <service>, in the config's own namespace).
+      const [name, namespace = config.configMap?.namespace] = dns.split('.');
+      const service = model.services.find(
+        (candidate) =>
+          candidate.service.name === name &&
+          (namespace === undefined || (candidate.service.namespace ?? 'default') === namespace),
+      );
+      const spec = service && isObject(service.service.data['spec']) ? service.service.data['spec'] : {};
+      const problem = !service
+        ? `no Service ${name} among the linted manifests`
+        : spec['clusterIP'] !== 'None'
+          ? `Service ${name} is not headless (clusterIP: None)`
+          : spec['publishNotReadyAddresses'] !== true
+            ? `Service ${name} lacks publishNotReadyAddresses: true`
+            : undefined;
+      if (problem)
+        found.push(
+          at(
+            config,
+            ['fleet', 'peers', 'dns'],
+            `${problem}: without it, not-ready members vanish from DNS and the outage count is wrong`,
+          ),
+        );
+    }
+    return found;
+  },
+};
+
+export const serviceWithoutReadiness: Rule = {
+  id: 'service-without-readiness',
+  severity: 'warning',
+  summary: 'a container behind a Service has no readiness probe',
+  check(model) {
+    const found: Found[] = [];
+    for (const pod of model.pods) {
+      const services = model.services.filter((service) => selects(service, pod));
+      if (services.length === 0) continue;
+      const containers = pod.workload.spec.containers;
+      const targets = services.flatMap(targetPorts);
+      const serving = containers.filter((container) =>
+        (container.ports ?? []).some(
+          (port) => targets.includes(port.containerPort ?? -1) || targets.includes(port.name ?? ''),
+        ),
+      );
+      for (const container of serving.length > 0 ? serving : containers) {
+        if (container.readinessProbe) continue;
+        const index = containers.indexOf(container);
+        found.push(
+          at(
+            pod,
+            [...pod.workload.specPath, 'containers', index],
+            `container ${container.name} is behind Service ${services.map((service) => service.service.name).join(', ')} but has no readinessProbe: it gets traffic as soon as it starts`,
+          ),
+        );
+      }
+    }
+    return found;
+  },
+};
+
+function selects(service: LintService, pod: LintPod): boolean {
+  const selector = getIn(service.service.data, ['spec', 'selector']);
+  if (!isObject(selector) || Object.keys(selector).length === 0) return false;
+  if ((service.service.namespace ?? 'default') !== (pod.workload.namespace ?? 'default')) return false;
+  return Object.entries(selector).every(([key, value]) => pod.workload.podLabels[key] === String(value));
+}
+
+function targetPorts(service: LintService): (number | string)[] {
+  const ports = getIn(service.service.data, ['spec', 'ports']);
+  if (!Array.isArray(ports)) return [];
+  return ports.flatMap((port) =>
+    isObject(port) ? [(port['targetPort'] ?? port['port']) as number | string] : [],
+  );
+}
