@@ -2,10 +2,11 @@
 // Env (loopback defaults): PGHOST 127.0.0.1, PGPORT 5432, PGUSER postgres, PGPASSWORD, PGDATABASE test,
 // HOST 127.0.0.1 (0.0.0.0 in a container), PORT 3000, DRAIN_DELAY_SECONDS 5.
 
-import { createHealth, postgres } from '@probekit/sdk';
+import { createHealth, postgres, registerDefaultMetrics } from '@probekit/sdk';
 import { healthPlugin } from '@probekit/sdk/fastify';
 import Fastify from 'fastify';
 import pg from 'pg';
+import { Registry } from 'prom-client';
 
 const env = process.env;
 const pool = new pg.Pool({
@@ -19,12 +20,17 @@ const pool = new pg.Pool({
 // A pool emits errors of idle clients (the server restarting): the check reports them, the process must not crash.
 pool.on('error', () => {});
 
+// The app's own registry: prom-client's default metrics (less those promtool rejects) and probekit_*.
+const registry = new Registry();
+registerDefaultMetrics(registry);
+
 const app = Fastify({ logger: true });
 const health = createHealth({
   // The app says when it has booted (below, once it listens); until then /readyz answers 503 `starting`.
   startup: 'manual',
   // The app's own pool: no extra connection; readiness fails after 3 failed runs 5 s apart.
   checks: [{ name: 'postgres', check: postgres(pool), periodSeconds: 5 }],
+  metrics: { registry },
   shutdown: {
     drainDelaySeconds: Number(env.DRAIN_DELAY_SECONDS ?? 5),
     // Once every request finished: close the pool.
@@ -33,8 +39,8 @@ const health = createHealth({
   logger: app.log,
 });
 
-// /livez /readyz /startupz /healthz and /<kind>/<check>, without request logs for probes.
-await app.register(healthPlugin, { health, logLevel: 'warn' });
+// /livez /readyz /startupz /healthz, /<kind>/<check> and /metrics, without request logs for probes.
+await app.register(healthPlugin, { health, metrics: true, logLevel: 'warn' });
 
 app.get('/now', async () => {
   const { rows } = await pool.query('SELECT now() AS now');

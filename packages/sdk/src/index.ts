@@ -13,6 +13,7 @@ export {
   type ShutdownPhaseEvent,
 } from './health.js';
 export { jsonLogger, type Logger } from './logger.js';
+export { NONCONFORMING_DEFAULT_METRICS, registerDefaultMetrics } from './metrics.js';
 export {
   type AttachableServer,
   type HookPhase,
