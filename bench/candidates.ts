@@ -3,6 +3,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mixedChecks, writeSidecarConfig } from './lib/config.js';
 import { commandExists } from './lib/proc.js';
 import type { Bar } from './lib/report.js';
 
@@ -11,8 +12,10 @@ const SERVERS = join(ROOT, 'bench/servers');
 export const SIDECAR_CLI = join(ROOT, 'packages/sidecar/dist/cli.js');
 export const BLACKBOX = '/usr/bin/prometheus-blackbox-exporter';
 
-/** What a server needs from the run: the dependency target and a folder for config files. */
+/** What a server needs from the run: the node binary measured, the dependency target, a folder for config files. */
 export interface Environment {
+  /** The node binary servers and measured workers run on (`--node`); the harness itself may run on another. */
+  readonly node: string;
   readonly targetPort: number;
   readonly dir: string;
 }
@@ -40,8 +43,9 @@ export interface Endpoint {
 }
 
 const always = async () => undefined;
-const nodeScript = (script: string, ...args: (string | number)[]) => ({
-  file: process.execPath,
+/** A fixture of bench/servers run by the measured node, plain JavaScript as users run their servers. */
+export const nodeScript = (env: Environment, script: string, ...args: (string | number)[]) => ({
+  file: env.node,
   args: [join(SERVERS, script), ...args.map(String)],
 });
 
@@ -58,51 +62,67 @@ async function sdkMissing(subpath: string): Promise<string | undefined> {
   }
 }
 
-/** A sidecar config: `checks` TCP checks against the target (JSON is YAML). */
-export function writeSidecarConfig(
-  env: Environment,
-  name: string,
-  options: {
-    checks: number;
-    periodSeconds: number;
-    failureThreshold?: number;
-    timeoutSeconds?: number;
-    kind?: 'tcp' | 'http';
-  },
-): string {
-  const path = join(env.dir, `${name}.yaml`);
-  const action =
-    options.kind === 'http'
-      ? { httpGet: { host: '127.0.0.1', port: env.targetPort, path: '/' } }
-      : { tcpSocket: { host: '127.0.0.1', port: env.targetPort } };
-  const config = {
-    defaults: {
-      periodSeconds: options.periodSeconds,
-      timeoutSeconds: options.timeoutSeconds ?? 1,
-      failureThreshold: options.failureThreshold ?? 3,
-    },
-    checks: Array.from({ length: options.checks }, (_, i) => ({ name: `dependency-${i}`, ...action })),
+const sidecarMissing = async () => (existsSync(SIDECAR_CLI) ? undefined : 'not built');
+
+/** The sidecar with a YAML config of `n` checks in the reference mix (4 tcpSocket, 3 httpGet, 3 exec per 10). */
+export function sidecarServer(n: number, periodSeconds = 5): Server {
+  return {
+    id: n === 10 ? 'sidecar' : `sidecar-${n}`,
+    label: `probekit sidecar, ${n} checks (YAML)`,
+    group: 'probekit',
+    // /livez has no checks: it answers as soon as the server serves; /readyz waits for the first runs.
+    startedPath: '/livez',
+    missing: sidecarMissing,
+    command: (port, env) => ({
+      file: env.node,
+      args: [
+        SIDECAR_CLI,
+        'serve',
+        '--config',
+        writeSidecarConfig(env.dir, `sidecar-${n}-${port}`, {
+          checks: mixedChecks(n),
+          targetPort: env.targetPort,
+          periodSeconds,
+          port,
+        }),
+      ],
+    }),
   };
-  writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`);
-  return path;
+}
+
+/**
+ * The app fixture (bench/servers/app.mjs): node:http with its own `/ok`, plus the SDK's handler with `checks` checks
+ * at `periodSeconds` when `checks` > 0 (and `/metrics` when `metrics`).
+ */
+export function appServer(
+  checks: number,
+  options: { periodSeconds?: number; metrics?: boolean } = {},
+): Server {
+  const metrics = options.metrics ?? false;
+  return {
+    // The bare app is the `node` baseline of every ratio.
+    id: checks === 0 ? 'node' : `app-sdk-${checks}${metrics ? '-metrics' : ''}`,
+    label:
+      checks === 0
+        ? 'bare node:http'
+        : `node:http app + SDK, ${checks} checks${metrics ? ', metrics' : ', no metrics'}`,
+    group: checks === 0 ? 'baseline' : 'probekit',
+    startedPath: '/ok',
+    missing: checks === 0 ? always : () => sdkMissing('node'),
+    command: (port, env) =>
+      nodeScript(env, 'app.mjs', port, checks, env.targetPort, options.periodSeconds ?? 10, metrics ? 1 : 0),
+  };
 }
 
 export const SERVER_LIST: readonly Server[] = [
-  {
-    id: 'node',
-    label: 'bare node:http',
-    group: 'baseline',
-    startedPath: '/ok',
-    missing: always,
-    command: (port) => nodeScript('node-ok.mjs', port),
-  },
+  appServer(0),
   {
     id: 'fastify',
     label: 'bare fastify',
     group: 'baseline',
     startedPath: '/ok',
     missing: always,
-    command: (port) => nodeScript('fastify-ok.mjs', port),
+    command: (port, env) => nodeScript(env, 'fastify-ok.mjs', port),
   },
   {
     id: 'express',
@@ -110,36 +130,20 @@ export const SERVER_LIST: readonly Server[] = [
     group: 'baseline',
     startedPath: '/ok',
     missing: always,
-    command: (port) => nodeScript('express-ok.mjs', port),
+    command: (port, env) => nodeScript(env, 'express-ok.mjs', port),
   },
-  {
-    id: 'sidecar',
-    label: 'probekit sidecar, 10 TCP checks',
-    group: 'probekit',
-    // /livez has no checks: it answers as soon as the server serves; /readyz waits for the first runs.
-    startedPath: '/livez',
-    missing: async () => (existsSync(SIDECAR_CLI) ? undefined : 'not built'),
-    command: (port, env) => ({
-      file: process.execPath,
-      args: [
-        SIDECAR_CLI,
-        'serve',
-        '--config',
-        writeSidecarConfig(env, 'sidecar-10', { checks: 10, periodSeconds: 5 }),
-        '--port',
-        String(port),
-        '--host',
-        '127.0.0.1',
-      ],
-    }),
-  },
+  sidecarServer(10),
+  sidecarServer(100),
+  sidecarServer(1000),
+  appServer(3),
+  appServer(3, { metrics: true }),
   {
     id: 'sdk-fastify',
     label: 'probekit SDK on fastify, 1 check',
     group: 'probekit',
     startedPath: '/livez',
     missing: () => sdkMissing('fastify'),
-    command: (port, env) => nodeScript('sdk-fastify.mjs', port, 1, env.targetPort),
+    command: (port, env) => nodeScript(env, 'sdk-fastify.mjs', port, 1, env.targetPort),
   },
   {
     id: 'sdk-fastify-50',
@@ -147,7 +151,7 @@ export const SERVER_LIST: readonly Server[] = [
     group: 'probekit',
     startedPath: '/livez',
     missing: () => sdkMissing('fastify'),
-    command: (port, env) => nodeScript('sdk-fastify.mjs', port, 50, env.targetPort),
+    command: (port, env) => nodeScript(env, 'sdk-fastify.mjs', port, 50, env.targetPort),
   },
   {
     id: 'sdk-express',
@@ -155,7 +159,7 @@ export const SERVER_LIST: readonly Server[] = [
     group: 'probekit',
     startedPath: '/livez',
     missing: () => sdkMissing('express'),
-    command: (port, env) => nodeScript('sdk-express.mjs', port, 1, env.targetPort),
+    command: (port, env) => nodeScript(env, 'sdk-express.mjs', port, 1, env.targetPort),
   },
   {
     id: 'sdk-node',
@@ -163,7 +167,7 @@ export const SERVER_LIST: readonly Server[] = [
     group: 'probekit',
     startedPath: '/livez',
     missing: () => sdkMissing('node'),
-    command: (port, env) => nodeScript('sdk-node.mjs', port, 1, env.targetPort),
+    command: (port, env) => nodeScript(env, 'sdk-node.mjs', port, 1, env.targetPort),
   },
   {
     id: 'lightship',
@@ -171,7 +175,7 @@ export const SERVER_LIST: readonly Server[] = [
     group: 'peer',
     startedPath: '/ready',
     missing: always,
-    command: (port) => nodeScript('lightship.mjs', port),
+    command: (port, env) => nodeScript(env, 'lightship.mjs', port),
   },
   {
     id: 'terminus',
@@ -179,7 +183,7 @@ export const SERVER_LIST: readonly Server[] = [
     group: 'peer',
     startedPath: '/ready',
     missing: always,
-    command: (port) => nodeScript('terminus.mjs', port, 'instant'),
+    command: (port, env) => nodeScript(env, 'terminus.mjs', port, 'instant'),
   },
   {
     id: 'terminus-1ms',
@@ -187,7 +191,7 @@ export const SERVER_LIST: readonly Server[] = [
     group: 'peer',
     startedPath: '/ready',
     missing: always,
-    command: (port) => nodeScript('terminus.mjs', port, '1ms'),
+    command: (port, env) => nodeScript(env, 'terminus.mjs', port, '1ms'),
   },
   {
     id: 'blackbox',
@@ -219,14 +223,14 @@ export const ENDPOINTS: readonly Endpoint[] = [
     label: 'sidecar /readyz',
     server: server('sidecar'),
     path: '/readyz',
-    baseline: 'fastify',
+    baseline: 'node',
   },
   {
     id: 'sidecar-verbose',
     label: 'sidecar /readyz?verbose',
     server: server('sidecar'),
     path: '/readyz?verbose',
-    baseline: 'fastify',
+    baseline: 'node',
   },
   {
     id: 'sidecar-json',
@@ -234,7 +238,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     server: server('sidecar'),
     path: '/readyz',
     headers: JSON_ACCEPT,
-    baseline: 'fastify',
+    baseline: 'node',
   },
   {
     id: 'sdk-fastify',

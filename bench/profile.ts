@@ -33,6 +33,7 @@ const flags = [
 ];
 const target = spawnPinned(LOAD_CPU, process.execPath, [join(ROOT, 'bench/servers/target.mjs')]);
 const env: Environment = {
+  node: process.execPath,
   targetPort: await target.line((l) => (l.startsWith('listening ') ? Number(l.slice(10)) : undefined)),
   dir,
 };
@@ -42,7 +43,7 @@ try {
   if (what.startsWith('check:')) {
     const [, kind = 'tcp', n = '200', mode = 'engine'] = what.split(':');
     if (kind === 'grpc') throw new Error('profile gRPC checks through the check-cost section');
-    await runWorker({
+    await runWorker(env.node, {
       mode: mode === 'raw' ? 'raw' : 'engine',
       kind: kind as 'tcp' | 'http' | 'exec',
       n: Number(n),
@@ -62,7 +63,7 @@ try {
     if (!candidate) throw new Error(`unknown candidate ${what}`);
     const port = await freePort();
     const { file, args } = candidate.command(port, env);
-    if (file !== process.execPath) throw new Error(`${what} is not a Node server`);
+    if (file !== env.node) throw new Error(`${what} is not a Node server`);
     const spawned = spawnPinned(SERVER_CPU, file, [...flags, ...args], {
       env: { ...process.env, NODE_ENV: 'production' },
     });

@@ -38,6 +38,56 @@ export function loadAverage(): string {
     .join(' ');
 }
 
+/** What was measured, read when the run starts: the commit, each node binary, the peers. */
+export interface Versions {
+  /** `git describe`-like: the commit, `+dirty` when the working tree had changes. */
+  readonly commit: string;
+  readonly commitDate: string;
+  readonly packages: Readonly<Record<string, string>>;
+  readonly tools: Readonly<Record<string, string>>;
+}
+
+export function versions(root: string, tools: Readonly<Record<string, [string, string?]>>): Versions {
+  const git = (...args: string[]) => {
+    try {
+      return execFileSync('git', args, {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
+    } catch {
+      return '';
+    }
+  };
+  const dirty = git('status', '--porcelain', '--untracked-files=no', '--', 'packages', 'bench') !== '';
+  const packages = [
+    '@probekit/core',
+    '@probekit/sdk',
+    '@probekit/sidecar',
+    'fastify',
+    'express',
+    'prom-client',
+    'yaml',
+    'execa',
+    'lightship',
+    '@godaddy/terminus',
+    'autocannon',
+  ];
+  return {
+    commit: `${git('rev-parse', '--short=12', 'HEAD') || 'unknown'}${dirty ? '+dirty' : ''}`,
+    commitDate: git('log', '-1', '--format=%cI') || 'unknown',
+    packages: Object.fromEntries(packages.map((name) => [name, packageVersion(name)])),
+    tools: Object.fromEntries(
+      Object.entries(tools).map(([name, [command, flag]]) => [name, toolVersion(command, flag)]),
+    ),
+  };
+}
+
+/** `v24.1.0` of a node binary. */
+export function nodeVersion(node: string): string {
+  return toolVersion(node, '--version');
+}
+
 /** The installed version of a package as the bench resolves it, or `missing`. */
 export function packageVersion(name: string): string {
   // Found through the resolution paths, not `name/package.json`: an exports map may hide that file (lightship's does).

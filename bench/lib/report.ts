@@ -2,6 +2,10 @@
 
 /** One target of the issues, next to the figure measured for it. */
 export interface TargetRow {
+  /** Stable across runs and node versions: README and ANALYSIS.md markers name it. */
+  readonly id: string;
+  /** The issue that set it (11: the per-pod footprint); earlier targets have none. */
+  readonly issue?: number;
   readonly goal: string;
   readonly figure: string;
   /** `undefined`: not measured in this run (a candidate not built, a tool missing). */
@@ -30,6 +34,8 @@ export interface SectionResult {
   readonly body: string;
   readonly targets: readonly TargetRow[];
   readonly panels?: readonly Panel[];
+  /** Figures other than targets that ANALYSIS.md quotes through its markers, by id. */
+  readonly figures?: Readonly<Record<string, string>>;
 }
 
 /** A markdown table; cells must not contain `|`. */

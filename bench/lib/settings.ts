@@ -15,8 +15,17 @@ export interface Settings {
   /** The endpoints measured head-to-head against their baseline: all, or the ones named. */
   readonly headToHead: 'all' | readonly string[];
   readonly coldStartReps: number;
-  /** How long a server idles before its RSS is read. */
+  /** Rounds of the RSS measurement (every server started, then left idle side by side). */
+  readonly rssReps: number;
+  /** How long after its spawn a server's RSS is read. */
   readonly idleMs: number;
+  /** The host app at a fixed request rate: requests per second, seconds per measurement, repetitions (pairs). */
+  readonly appRate: number;
+  readonly appSeconds: number;
+  readonly appReps: number;
+  /** /metrics scrape cost: check counts and scrapes measured per count. */
+  readonly metricsCounts: readonly number[];
+  readonly scrapes: number;
   /** Check cost: each worker's warm-up and measuring window, in ms. */
   readonly costWarmupMs: number;
   readonly costWindowMs: number;
@@ -42,7 +51,13 @@ export const FULL: Settings = {
   connections: 32,
   headToHead: 'all',
   coldStartReps: 5,
-  idleMs: 1000,
+  rssReps: 3,
+  idleMs: 10_000,
+  appRate: 2000,
+  appSeconds: 10,
+  appReps: 5,
+  metricsCounts: [10, 100, 1000],
+  scrapes: 200,
   costWarmupMs: 2000,
   costWindowMs: 5000,
   scaleWarmupMs: 2500,
@@ -63,7 +78,13 @@ export const QUICK: Settings = {
   connections: 32,
   headToHead: ['sidecar', 'sdk-node'],
   coldStartReps: 1,
-  idleMs: 300,
+  rssReps: 1,
+  idleMs: 3000,
+  appRate: 500,
+  appSeconds: 2,
+  appReps: 1,
+  metricsCounts: [10, 1000],
+  scrapes: 10,
   costWarmupMs: 200,
   costWindowMs: 400,
   scaleWarmupMs: 700,

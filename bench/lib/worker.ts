@@ -9,16 +9,17 @@ export type { LoadResult, LoadSpec };
 const WORKER = join(ROOT, 'bench/workers/engine-load.ts');
 
 /**
- * Runs one worker. `during` is called once the measuring window opens, with the port it serves on (when
+ * Runs one worker on the `node` binary measured. `during` is called once the measuring window opens, with the port it serves on (when
  * `spec.serve`); the harness measures answer latency from the other core meanwhile.
  */
 export async function runWorker(
+  node: string,
   spec: LoadSpec,
   during?: (port: number, windowMs: number) => Promise<void>,
 ): Promise<LoadResult> {
   const spawned = spawnPinned(
     SERVER_CPU,
-    process.execPath,
+    node,
     ['--expose-gc', '--import', 'tsx', WORKER, JSON.stringify(spec)],
     { cwd: ROOT },
   );

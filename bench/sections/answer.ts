@@ -1,6 +1,6 @@
 // Section 6 (issue 2): answer() from a snapshot of 20 checks, answers per second on one core.
 import { join } from 'node:path';
-import { ROOT } from '../candidates.js';
+import { type Environment, ROOT } from '../candidates.js';
 import { SERVER_CPU, spawnPinned, tail } from '../lib/proc.js';
 import { type SectionResult, type TargetRow, table, unavailable } from '../lib/report.js';
 import type { Settings } from '../lib/settings.js';
@@ -12,11 +12,11 @@ const VARIANTS: readonly [string, string][] = [
   ['json', '`GET /readyz`, `Accept: application/health+json`'],
 ];
 
-export async function answerBench(settings: Settings): Promise<SectionResult> {
+export async function answerBench(settings: Settings, env: Environment): Promise<SectionResult> {
   const reps = settings.quick ? 1 : Math.max(3, settings.reps);
   const worker = spawnPinned(
     SERVER_CPU,
-    process.execPath,
+    env.node,
     [
       '--import',
       'tsx',
@@ -42,19 +42,17 @@ export async function answerBench(settings: Settings): Promise<SectionResult> {
     console.log(`  ${id}: cached ${cell(`cached-${id}`)}, re-render ${cell(`render-${id}`)} answers/s`);
   const targets: TargetRow[] = [];
   const goal = '`answer()` ≥ 1,000,000 answers/s on one core, 20 checks';
+  // The re-render first: it is the renderer itself (the first answer after every change); a cached answer is a lookup.
   for (const [id, label] of [
+    ['render-plain', 're-rendered per snapshot, the renderer itself'],
     ['cached-plain', 'cached'],
-    ['render-plain', 're-rendered per snapshot'],
   ] as const) {
     const values = results?.[id];
-    if (!values) targets.push({ goal: `${goal} (${label})`, figure: unavailable('failed'), met: undefined });
+    const row = { id: `answer-${id}`, goal: `${goal} (${label}, plain)` };
+    if (!values) targets.push({ ...row, figure: unavailable('failed'), met: undefined });
     else {
       const s = spread(values);
-      targets.push({
-        goal: `${goal} (${label}, plain)`,
-        figure: `${fmtSpread(s)}/s`,
-        met: s.median >= 1_000_000,
-      });
+      targets.push({ ...row, figure: `${fmtSpread(s)}/s`, met: s.median >= 1_000_000 });
     }
   }
   const body = [

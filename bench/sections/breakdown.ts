@@ -30,8 +30,8 @@ const DEPENDENCIES = [
 export async function breakdown(settings: Settings, env: Environment): Promise<SectionResult> {
   const [answerRows, execRows, importRows] = [
     await answerParts(settings, env),
-    await execParts(settings),
-    await imports(settings),
+    await execParts(settings, env),
+    await imports(settings, env),
   ];
   const body = [
     '### A fastify probe answer, ingredient by ingredient',
@@ -67,7 +67,7 @@ async function answerParts(settings: Settings, env: Environment): Promise<string
     startedPath: '/ok',
     missing: async () => undefined,
     command: (port) => ({
-      file: process.execPath,
+      file: env.node,
       args: [join(ROOT, 'bench/servers', script), String(port), ...args],
     }),
   });
@@ -92,11 +92,11 @@ async function answerParts(settings: Settings, env: Environment): Promise<string
   return rows;
 }
 
-async function execParts(settings: Settings): Promise<string[][]> {
+async function execParts(settings: Settings, env: Environment): Promise<string[][]> {
   const spec = { count: settings.quick ? 20 : 200, reps: settings.reps };
   const worker = spawnPinned(
     SERVER_CPU,
-    process.execPath,
+    env.node,
     ['--import', 'tsx', join(ROOT, 'bench/workers/spawn-cost.ts'), JSON.stringify(spec)],
     { cwd: ROOT },
   );
@@ -114,14 +114,14 @@ async function execParts(settings: Settings): Promise<string[][]> {
   }
 }
 
-async function imports(settings: Settings): Promise<string[][]> {
+async function imports(settings: Settings, env: Environment): Promise<string[][]> {
   const rows: string[][] = [];
   const script = join(ROOT, 'bench/workers/import-cost.mjs');
   for (const specifier of DEPENDENCIES) {
     const ms: number[] = [];
     const rss: number[] = [];
     for (let rep = 0; rep < (settings.quick ? 1 : 3); rep++) {
-      const child = spawnPinned(SERVER_CPU, process.execPath, [script, specifier], {
+      const child = spawnPinned(SERVER_CPU, env.node, [script, specifier], {
         cwd: join(ROOT, 'bench'),
       });
       try {

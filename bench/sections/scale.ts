@@ -20,7 +20,7 @@ interface Point {
   readonly reason?: string;
 }
 
-export async function scale(settings: Settings, _env: Environment): Promise<SectionResult> {
+export async function scale(settings: Settings, env: Environment): Promise<SectionResult> {
   const target = spawnPinned(LOAD_CPU, process.execPath, [join(ROOT, 'bench/servers/tcp-target.mjs')]);
   const targetPort = await target.line((l) => (l.startsWith('listening ') ? Number(l.slice(10)) : undefined));
   const points: Point[] = [];
@@ -29,6 +29,7 @@ export async function scale(settings: Settings, _env: Environment): Promise<Sect
     let non200 = 0;
     try {
       const result = await runWorker(
+        env.node,
         {
           mode: 'engine',
           kind: 'tcp',
@@ -86,11 +87,13 @@ export async function scale(settings: Settings, _env: Environment): Promise<Sect
   if (!r) {
     const reason = thousand ? (thousand.reason ?? 'failed') : 'not in this run';
     targets.push({
+      id: 'scale-cpu',
       goal: '1,000 TCP checks at 1 s: < 25% of one core',
       figure: unavailable(reason),
       met: undefined,
     });
     targets.push({
+      id: 'scale-drift',
       goal: '1,000 TCP checks at 1 s: drift p99 < 20 ms',
       figure: unavailable(reason),
       met: undefined,
@@ -98,11 +101,13 @@ export async function scale(settings: Settings, _env: Environment): Promise<Sect
   } else {
     const share = (100 * r.cpuMs) / r.wallMs;
     targets.push({
+      id: 'scale-cpu',
       goal: '1,000 TCP checks at 1 s: < 25% of one core',
       figure: `${fmt(share, 1)}%`,
       met: share < 25,
     });
     targets.push({
+      id: 'scale-drift',
       goal: '1,000 TCP checks at 1 s: drift p99 < 20 ms',
       figure: `${fmt(r.lateP99Ms, 2)} ms`,
       met: r.lateP99Ms < 20,

@@ -2,7 +2,9 @@
 import { createHealth } from '@probekit/sdk';
 import { healthMiddleware } from '@probekit/sdk/express';
 import express from 'express';
-import { checks, port } from './sdk-checks.mjs';
+import { fixtureArgs } from './sdk-checks.mjs';
+
+const { port, checks } = fixtureArgs();
 
 const app = express();
 app.use(healthMiddleware(createHealth({ checks })));

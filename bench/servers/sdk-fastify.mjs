@@ -2,7 +2,9 @@
 import { createHealth } from '@probekit/sdk';
 import { healthPlugin } from '@probekit/sdk/fastify';
 import Fastify from 'fastify';
-import { checks, port } from './sdk-checks.mjs';
+import { fixtureArgs } from './sdk-checks.mjs';
+
+const { port, checks } = fixtureArgs();
 
 const app = Fastify({ logger: false });
 await app.register(healthPlugin, { health: createHealth({ checks }) });

@@ -2,7 +2,9 @@
 import http from 'node:http';
 import { createHealth } from '@probekit/sdk';
 import { createHandler } from '@probekit/sdk/node';
-import { checks, port } from './sdk-checks.mjs';
+import { fixtureArgs } from './sdk-checks.mjs';
+
+const { port, checks } = fixtureArgs();
 
 const probes = createHandler(createHealth({ checks }));
 http

@@ -86,17 +86,33 @@ function rawOperation(): () => Promise<boolean> {
           );
           request.once('error', () => resolve(false));
         });
-    case 'exec':
+    case 'exec': {
+      // What core's exec does around the command, with node's spawn: its own process group (detached), an
+      // environment of PATH and HOME only, stdin closed, stdout and stderr piped and read, and the group killed
+      // once the command exits (leftovers would hold the pipes open).
+      const env: Record<string, string> = {};
+      for (const name of ['PATH', 'HOME']) {
+        const value = process.env[name];
+        if (value !== undefined) env[name] = value;
+      }
       return () =>
         new Promise((resolve) => {
           const [file = 'true', ...args] = spec.command;
-          // stdout and stderr piped and drained, as any probe that reports output must.
-          const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-          child.stdout.resume();
-          child.stderr.resume();
+          const child = spawn(file, args, { detached: true, env, stdio: ['ignore', 'pipe', 'pipe'] });
+          const read = () => {};
+          child.stdout.on('data', read);
+          child.stderr.on('data', read);
+          child.once('exit', () => {
+            try {
+              if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+            } catch {
+              // ESRCH: the group is already gone.
+            }
+          });
           child.once('error', () => resolve(false));
           child.once('close', (code) => resolve(code === 0));
         });
+    }
     case 'grpc':
       throw new Error('no raw gRPC baseline: compare with blackbox_exporter');
   }
