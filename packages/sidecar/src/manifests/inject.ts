@@ -237,7 +237,10 @@ function append(doc: Document, keys: Keys, value: Record<string, unknown>): void
 function put(doc: Document, keys: Keys, value: Node): void {
   const parent = doc.getIn(keys.slice(0, -1), true);
   const key = keys.at(-1);
-  if (!isMap(parent) || parent.has(key)) return doc.setIn(keys, value);
+  if (!isMap(parent) || parent.has(key)) {
+    doc.setIn(keys, value);
+    return;
+  }
   const names = parent.items.map((item) => (isScalar(item.key) ? String(item.key.value) : ''));
   const sorted = names.every((name, index) => index === 0 || names[index - 1]! <= name);
   const at = sorted ? names.findIndex((name) => name > String(key)) : -1;
@@ -251,7 +254,9 @@ function commentKey(doc: Document, keys: Keys, comment: string): void {
   const parent = doc.getIn(keys.slice(0, -1), true);
   if (!isMap(parent)) return;
   const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === keys.at(-1));
-  if (pair && isScalar(pair.key)) (pair.key as Node).commentBefore = comment;
+  if (!pair || !isScalar(pair.key)) return;
+  const key = pair.key as Node;
+  key.commentBefore = key.commentBefore ? `${key.commentBefore}\n${comment}` : comment;
 }
 
 // Streams after the first start with `---`, so that their first document does not merge into the last one.
