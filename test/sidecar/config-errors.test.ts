@@ -155,6 +155,33 @@ describe('config errors', () => {
     );
   });
 
+  it('probekit validate prints warnings and exits 0; serve logs them at start and on reload', async (t) => {
+    const file = temp.write('warn.yaml', 'checks: []\n');
+    const empty =
+      'checks: is empty: every probe (/livez, /readyz, /startupz) will pass, whatever the state of the app (line 1, column 1)';
+    const result = await runCli(['validate', '--config', file]);
+    assert.deepEqual(
+      [result.code, result.stdout, result.stderr],
+      [0, 'warn.yaml: valid, 0 checks\n', `probekit: warning: ${empty}\n`],
+    );
+    const sidecar = await startServe(['--config', file]);
+    t.after(() => sidecar.kill());
+    const atStart = await sidecar.waitForLog((line) => line.msg === 'config warning');
+    assert.deepEqual([atStart.level, atStart['warning'], atStart['source']], ['warn', empty, file]);
+    temp.write(
+      'warn.yaml',
+      'checks:\n  - name: live\n    livenessProbe: { exec: { command: ["true"] }, terminationGracePeriodSeconds: 5 }\n',
+    );
+    sidecar.child.kill('SIGHUP');
+    const onReload = await sidecar.waitForLog((line) =>
+      String(line['warning']).includes('terminationGracePeriodSeconds'),
+    );
+    assert.match(
+      String(onReload['warning']),
+      /^checks\[0\]\.livenessProbe\.terminationGracePeriodSeconds: is ignored: .* \(line 3, column 51\)$/,
+    );
+  });
+
   it('refuses a config file that never ends (/dev/zero) after 1 MiB, without reading it all', async () => {
     const result = await runCli(['validate', '--config', '/dev/zero']);
     assert.equal(result.code, 2);

@@ -88,8 +88,9 @@ describe('reload', () => {
     );
     assert.equal(refused.level, 'error');
     assert.deepEqual(refused['errors'], [
-      'checks[1].exec.command: must be a non-empty list of strings',
-      'checks[2].tcpSocket.port: must be an integer 1-65535',
+      'checks[1].exec.command: must be a non-empty list of strings (line 6, column 13)',
+      'checks[2].name: "db" is already the name of checks[0] (line 7, column 7)',
+      'checks[2].tcpSocket.port: must be an integer 1-65535 (line 7, column 30)',
     ]);
     const all = JSON.parse((await kubeProbe(`${sidecar.url}/healthz?format=json`)).body);
     assert.deepEqual(Object.keys(all.checks), ['db', 'new']);

@@ -3,7 +3,7 @@ import { type AnswerOptions, type ChangeEvent, Engine, manual, redact } from '@p
 import type { FastifyInstance } from 'fastify';
 import type { SidecarConfig } from './config/load.js';
 import { SHUTDOWN_CHECK } from './config/schema.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, formatProblem } from './errors.js';
 import type { Logger } from './log.js';
 import { createRegistry } from './metrics.js';
 import { createProbeServer } from './server.js';
@@ -68,6 +68,7 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
   const bound = typeof address === 'object' && address !== null ? address.port : port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
   log('info', 'listening', { url, source: config.source, checks: engine.checks.map((check) => check.name) });
+  logWarnings(log, config);
 
   const reloadOnce = async (trigger: Trigger) => {
     if (shuttingDown) return;
@@ -78,7 +79,7 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
       // Whatever went wrong, a reload must never take down a running sidecar.
       const errors =
         error instanceof ConfigError
-          ? error.problems.map((problem) => `${problem.path}: ${problem.message}`)
+          ? error.problems.map(formatProblem)
           : [redact((error as Error).message, secrets)];
       log('error', 'config reload refused; the running config stays', {
         trigger,
@@ -96,6 +97,7 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
     );
     config = next;
     log('info', 'config reloaded', { trigger, ...summary });
+    logWarnings(log, next);
     if (restart.length > 0) {
       log('warn', 'server settings changed that only apply after a restart', {
         settings: restart.map((key) => `server.${key}`),
@@ -135,6 +137,11 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
       return shuttingDown;
     },
   };
+}
+
+function logWarnings(log: Logger, config: SidecarConfig): void {
+  for (const warning of config.warnings)
+    log('warn', 'config warning', { source: config.source, warning: formatProblem(warning) });
 }
 
 function logChange(log: Logger, event: ChangeEvent): void {

@@ -16,6 +16,7 @@ import {
 } from '@probekit/core';
 import type { ConfigProblem } from '../errors.js';
 import { SECRET_NAME } from './env.js';
+import { unpaste } from './paste.js';
 import { formatPath } from './path.js';
 import { SHUTDOWN_CHECK } from './schema.js';
 
@@ -32,6 +33,12 @@ export interface CheckEntry extends Timing {
   critical?: boolean;
 }
 
+/** What loading found: problems refuse the config, warnings do not. */
+export interface Findings {
+  readonly problems: ConfigProblem[];
+  readonly warnings: ConfigProblem[];
+}
+
 export interface BuildInput {
   /** The file's check list, entries with a problem included: their names still count. */
   readonly entries: readonly unknown[];
@@ -41,8 +48,9 @@ export interface BuildInput {
   readonly broken: (path: string) => boolean;
 }
 
-/** Builds every entry and target without a problem; pushes the problems core finds, and every name taken twice. */
-export function buildChecks(input: BuildInput, problems: ConfigProblem[]): CheckSpec[] {
+/** Builds every entry and target without a problem; records the problems core finds, and every name taken twice. */
+export function buildChecks(input: BuildInput, findings: Findings): CheckSpec[] {
+  const { problems } = findings;
   const specs: CheckSpec[] = [];
   const owner = new Map<string, string>();
   // A name counts even when the rest of its check is broken, so that a duplicate is reported in the same pass.
@@ -73,9 +81,10 @@ export function buildChecks(input: BuildInput, problems: ConfigProblem[]): Check
     const name = (entry as Partial<CheckEntry> | null)?.name;
     const named =
       typeof name === 'string' && !input.broken(`${path}.name`) && claim(name, path, `${path}.name`);
-    const spec = input.broken(path)
+    const unpasted = input.broken(path)
       ? undefined
-      : add(path, () => checkSpec(entry as CheckEntry, input.defaults));
+      : unpaste(entry as Record<string, unknown>, path, findings);
+    const spec = unpasted && add(path, () => checkSpec(unpasted as unknown as CheckEntry, input.defaults));
     if (spec && named) specs.push(spec);
   });
   input.targets.forEach((target, index) => {

@@ -30,6 +30,8 @@ export interface SidecarConfig {
   readonly secrets: readonly string[];
   /** The file's text, to tell a real change from a touch on reload. */
   readonly text: string | undefined;
+  /** What is valid but likely not meant (no checks at all, a kubelet-only field): `validate` prints them, `serve` logs them. */
+  readonly warnings: readonly ConfigProblem[];
 }
 
 export interface LoadOptions {
@@ -86,6 +88,7 @@ export async function loadConfig(options: LoadOptions): Promise<SidecarConfig> {
     fileConfig = usableParts(substituted.data as FileConfig, broken);
   }
   const server = serverSettings(fileConfig.server, problems);
+  const warnings: ConfigProblem[] = [];
   const checks = buildChecks(
     {
       entries: fileConfig.checks ?? [],
@@ -93,17 +96,29 @@ export async function loadConfig(options: LoadOptions): Promise<SidecarConfig> {
       targets: options.targets ?? [],
       broken,
     },
-    problems,
+    { problems, warnings },
   );
+  if (checks.length === 0 && problems.length === 0) {
+    // A probe kind with no checks passes (the kubelet's rule), so this sidecar would vouch for anything.
+    warnings.push({
+      path: 'checks',
+      message: 'is empty: every probe (/livez, /readyz, /startupz) will pass, whatever the state of the app',
+    });
+  }
   const secrets = [
     ...secretValues(env),
     ...(typeof server.details === 'object' ? [server.details.token] : []),
   ];
-  if (problems.length > 0) {
-    const locate = text === undefined ? () => undefined : locator(text);
-    throw new ConfigError(source, shown(problems, { origins, secrets, locate }));
-  }
-  return { source, server, checks, secrets, text };
+  const locate = text === undefined ? () => undefined : locator(text);
+  if (problems.length > 0) throw new ConfigError(source, shown(problems, { origins, secrets, locate }));
+  return {
+    source,
+    server,
+    checks,
+    secrets,
+    text,
+    warnings: shown(warnings, { origins, secrets, locate }),
+  };
 }
 
 /**

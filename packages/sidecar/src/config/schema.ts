@@ -1,11 +1,17 @@
 // The config file's JSON Schema: the one source for validation, for editors (schema/probekit.schema.json) and for the docs.
 // `errorMessage` (an annotation editors also understand) is the message shown for any error at that node.
-import { CHECK_NAME, MAX_SECONDS, PROBE_KINDS } from '@probekit/core';
+import { CHECK_NAME, MAX_SECONDS, PROBE_KINDS, type ProbeKind } from '@probekit/core';
 
 /** The check name the sidecar uses for its own shutdown gate. */
 export const SHUTDOWN_CHECK = 'shutdown';
 /** The handler keys of a check: exactly one must be present. */
 export const HANDLERS = ['httpGet', 'tcpSocket', 'exec', 'grpc'] as const;
+/** The keys a pod spec wraps a probe in, each the probe kind its check gates: a check may hold one instead of a handler. */
+export const PASTED_PROBES = {
+  readinessProbe: 'readiness',
+  livenessProbe: 'liveness',
+  startupProbe: 'startup',
+} as const satisfies Record<string, ProbeKind>;
 
 export const PORT_MESSAGE = 'must be an integer 1-65535';
 const MAPPING = 'must be a mapping';
@@ -161,6 +167,43 @@ const grpc = {
   },
 };
 
+/** The fields of a Kubernetes Probe object. */
+const probe = {
+  httpGet: ref('httpGet'),
+  tcpSocket: ref('tcpSocket'),
+  exec: ref('exec'),
+  grpc: ref('grpc'),
+  ...timing,
+  terminationGracePeriodSeconds: {
+    type: 'integer',
+    minimum: 1,
+    description:
+      'Kubernetes only: the grace period of a container killed for a failed liveness or startup probe. Accepted so that a probe can be pasted whole; ignored, with a warning.',
+    errorMessage: 'must be an integer number of seconds of at least 1',
+  },
+};
+
+// The handlers and the pasted probe are shared by reference: the check and each of its three wrappers use them.
+function ref(name: 'httpGet' | 'tcpSocket' | 'exec' | 'grpc' | 'pastedProbe') {
+  return { $ref: `#/definitions/${name}` } as const;
+}
+
+const definitions = {
+  httpGet,
+  tcpSocket,
+  exec,
+  grpc,
+  pastedProbe: {
+    type: 'object',
+    errorMessage: MAPPING,
+    description:
+      'A probe pasted from a pod spec as written there (readinessProbe, livenessProbe or startupProbe): the check gates that probe kind.',
+    additionalProperties: false,
+    properties: probe,
+    oneOf: HANDLERS.map((handler) => ({ required: [handler] })),
+  },
+};
+
 const check = {
   type: 'object',
   errorMessage: MAPPING,
@@ -175,11 +218,7 @@ const check = {
       errorMessage:
         'must be 1-63 lowercase letters, digits, ".", "_" or "-", starting and ending with a letter or digit',
     },
-    httpGet,
-    tcpSocket,
-    exec,
-    grpc,
-    ...timing,
+    ...probe,
     probes: {
       type: 'array',
       minItems: 1,
@@ -192,8 +231,11 @@ const check = {
       description: 'false: a failure makes the answer warn (still 200), never fail. Default: true.',
       errorMessage: 'must be true or false',
     },
+    readinessProbe: ref('pastedProbe'),
+    livenessProbe: ref('pastedProbe'),
+    startupProbe: ref('pastedProbe'),
   },
-  oneOf: HANDLERS.map((handler) => ({ required: [handler] })),
+  oneOf: [...HANDLERS, ...Object.keys(PASTED_PROBES)].map((handler) => ({ required: [handler] })),
 };
 
 /** The JSON Schema (draft-07) of probekit.yaml. */
@@ -259,4 +301,5 @@ export const CONFIG_SCHEMA = {
       items: check,
     },
   },
+  definitions,
 } as const;

@@ -3,17 +3,21 @@ import { closestName } from '@probekit/core';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ConfigProblem } from '../errors.js';
 import { formatPath, pointerSegments, type Segment } from './path.js';
-import { CONFIG_SCHEMA, HANDLERS, PORT_MESSAGE } from './schema.js';
+import { CONFIG_SCHEMA, HANDLERS, PASTED_PROBES, PORT_MESSAGE } from './schema.js';
 import generated from './schema-validator.generated.js';
 
 interface SchemaNode {
   readonly type?: string;
   readonly title?: string;
+  readonly $ref?: string;
   readonly properties?: Readonly<Record<string, SchemaNode>>;
   readonly items?: SchemaNode;
   readonly additionalProperties?: boolean | SchemaNode;
   readonly errorMessage?: string;
 }
+
+// A Kubernetes port name (IANA_SVC_NAME): up to 15 lowercase letters, digits and inner dashes, one letter at least.
+const NAMED_PORT = /^(?=.*[a-z])[a-z0-9](?:[a-z0-9-]{0,13}[a-z0-9])?$/;
 
 // Compiled ahead of time by scripts/write-schema.mjs: Ajv itself is never loaded at run time.
 const validator = generated as unknown as ValidateFunction;
@@ -54,8 +58,15 @@ function schemaAt(path: readonly Segment[]): SchemaNode | undefined {
       node =
         node.properties?.[segment] ??
         (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
+    node = node?.$ref === undefined ? node : definition(node.$ref);
   }
   return node;
+}
+
+// `#/definitions/httpGet` → that node; the schema refers to nothing else.
+function definition(ref: string): SchemaNode | undefined {
+  const definitions = (CONFIG_SCHEMA as { definitions: Record<string, SchemaNode> }).definitions;
+  return definitions[ref.replace('#/definitions/', '')];
 }
 
 function describe(error: ErrorObject, data: unknown): ConfigProblem | undefined {
@@ -80,7 +91,9 @@ function describe(error: ErrorObject, data: unknown): ConfigProblem | undefined 
       // A check that is not a mapping (null, 5) has its own "must be a mapping"; its handlers say nothing more.
       if (typeof error.data !== 'object' || error.data === null || Array.isArray(error.data))
         return undefined;
-      const present = HANDLERS.filter((handler) => Object.hasOwn(error.data as object, handler));
+      const present = [...HANDLERS, ...Object.keys(PASTED_PROBES)].filter((handler) =>
+        Object.hasOwn(error.data as object, handler),
+      );
       const expected = `${HANDLERS.slice(0, -1).join(', ')} or ${HANDLERS.at(-1)}`;
       const message =
         present.length === 0
@@ -89,9 +102,14 @@ function describe(error: ErrorObject, data: unknown): ConfigProblem | undefined 
       return { path: formatPath(at), message };
     }
   }
-  if (schema?.errorMessage === PORT_MESSAGE && typeof error.data === 'string') {
+  if (
+    schema?.errorMessage === PORT_MESSAGE &&
+    typeof error.data === 'string' &&
+    NAMED_PORT.test(error.data)
+  ) {
     // Kubernetes resolves a named port from the container spec; a sidecar has no such spec to read.
-    const message = `${PORT_MESSAGE}: ${JSON.stringify(error.data)} is a named port, which only a pod spec can resolve; give the number`;
+    const name = JSON.stringify(error.data);
+    const message = `${PORT_MESSAGE}: ${name} is a named port, which only the pod spec resolves; give its number, the containerPort of the entry named ${name} in the container's ports: list`;
     return { path: formatPath(at), message };
   }
   return { path: formatPath(at), message: schema?.errorMessage ?? error.message ?? error.keyword };

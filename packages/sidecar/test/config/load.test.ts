@@ -119,6 +119,82 @@ checks:
     assert.ok(config.secrets.includes('a-token-of-some-length'));
   });
 
+  it('takes a probe pasted from a pod spec, still wrapped, as that probe kind', async () => {
+    const config = await loadConfig({
+      file: file(`
+checks:
+  - name: app
+    critical: false
+    readinessProbe:
+      httpGet: { path: /ready, port: 8080 }
+      periodSeconds: 5
+  - name: live
+    livenessProbe: { tcpSocket: { port: 8080 }, failureThreshold: 5 }
+  - name: boot
+    startupProbe:
+      exec: { command: [test, -f, /ready] }
+`),
+      env: {},
+    });
+    assert.deepEqual(
+      config.checks.map((spec) => [
+        spec.name,
+        (spec.check as Prober).target,
+        spec.probes,
+        spec.periodSeconds,
+        spec.failureThreshold,
+        spec.critical,
+      ]),
+      [
+        ['app', 'http://127.0.0.1:8080/ready', ['readiness'], 5, undefined, false],
+        ['live', 'tcp://127.0.0.1:8080', ['liveness'], undefined, 5, undefined],
+        ['boot', 'exec:test -f /ready', ['startup'], undefined, undefined, undefined],
+      ],
+    );
+    assert.deepEqual(config.warnings, []);
+  });
+
+  it('accepts terminationGracePeriodSeconds, with a warning that it does not apply', async () => {
+    const config = await loadConfig({
+      file: file(`checks:
+  - name: live
+    livenessProbe:
+      tcpSocket: { port: 8080 }
+      terminationGracePeriodSeconds: 30
+  - name: boot
+    exec: { command: ["true"] }
+    probes: [startup]
+    terminationGracePeriodSeconds: 10
+`),
+      env: {},
+    });
+    assert.deepEqual(
+      config.checks.map((spec) => spec.name),
+      ['live', 'boot'],
+    );
+    const ignored =
+      'is ignored: it is the grace period the kubelet gives a container it kills for a failed liveness or startup probe, and probekit kills nothing';
+    assert.deepEqual(config.warnings, [
+      { path: 'checks[0].livenessProbe.terminationGracePeriodSeconds', message: ignored, line: 5, column: 7 },
+      { path: 'checks[1].terminationGracePeriodSeconds', message: ignored, line: 9, column: 5 },
+    ]);
+  });
+
+  it('warns that no checks means every probe passes, but loads', async () => {
+    for (const text of ['checks: []\n', '', 'server: { port: 8099 }\n']) {
+      const config = await loadConfig({ file: file(text), env: {} });
+      assert.deepEqual(config.checks, []);
+      assert.deepEqual(
+        config.warnings.map((warning) => `${warning.path}: ${warning.message}`),
+        [
+          'checks: is empty: every probe (/livez, /readyz, /startupz) will pass, whatever the state of the app',
+        ],
+      );
+    }
+    const inline = await loadConfig({ file: file('checks: []\n'), targets: ['tcp://127.0.0.1:1'], env: {} });
+    assert.deepEqual(inline.warnings, []);
+  });
+
   describe('problems, all at once, each with its path', () => {
     const table: [string, string, string[], Record<string, string>?][] = [
       [
@@ -162,7 +238,23 @@ checks:
         'a named port',
         'checks:\n  - { name: a, tcpSocket: { port: http } }\n',
         [
-          'checks[0].tcpSocket.port: must be an integer 1-65535: "http" is a named port, which only a pod spec can resolve; give the number',
+          'checks[0].tcpSocket.port: must be an integer 1-65535: "http" is a named port, which only the pod spec resolves; give its number, the containerPort of the entry named "http" in the container\'s ports: list',
+        ],
+      ],
+      [
+        'a pasted probe beside probes, or with a field given twice',
+        'checks:\n  - { name: a, probes: [liveness], periodSeconds: 2, readinessProbe: { tcpSocket: { port: 1 }, periodSeconds: 3 } }\n',
+        [
+          'checks[0].probes: cannot be combined with readinessProbe, which already says the probe kind',
+          'checks[0].readinessProbe.periodSeconds: is also given beside readinessProbe; give it once',
+        ],
+      ],
+      [
+        'a pasted probe without a handler, or beside one',
+        'checks:\n  - { name: a, livenessProbe: { periodSeconds: 3 } }\n  - { name: b, exec: { command: [x] }, startupProbe: { exec: { command: [x] } } }\n',
+        [
+          'checks[0].livenessProbe: must have one of httpGet, tcpSocket, exec or grpc',
+          'checks[1]: must have only one of httpGet, tcpSocket, exec or grpc, not exec and startupProbe',
         ],
       ],
       [
