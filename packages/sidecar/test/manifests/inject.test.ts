@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import type { Prober } from '@probekit/core';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
@@ -25,6 +26,7 @@ const OPTIONS: InjectOptions = { ...SIDECAR_DEFAULTS, dependencies: [] };
 const dir = mkdtempSync(join(tmpdir(), 'probekit-inject-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
+// biome-ignore lint/suspicious/noExplicitAny: parsed manifests, walked by field names the assertions check
 type Obj = Record<string, any>;
 
 /** The output's objects, List items flattened. */
@@ -98,17 +100,17 @@ describe('probekit inject', () => {
     ]);
     const mount = sidecar['volumeMounts'][0];
     assert.deepEqual(mount, { name: 'probekit-config', mountPath: '/etc/probekit', readOnly: true });
-    assert.equal(mount.subPath, undefined);
+    assert.equal((mount as Obj)['subPath'], undefined);
     assert.deepEqual(pod['volumes'].at(-1), { name: 'probekit-config', configMap: { name: 'web-probekit' } });
     assert.deepEqual(sidecar['args'], ['serve', '--config', '/etc/probekit/probekit.yaml']);
   });
 
-  it('moves the probes into a ConfigMap in the namespace, on ${POD_IP} with named ports resolved, which the loader accepts', async () => {
+  it('moves the probes into a ConfigMap in the namespace, on the pod IP with named ports resolved, which the loader accepts', async () => {
     const configMap = find(objects(web.text), 'ConfigMap', 'web-probekit');
     assert.equal(configMap['metadata']['namespace'], 'shop');
     const config = await loadGenerated(configMap);
     assert.deepEqual(
-      config.checks.map((check) => [check.name, check.probes, check.check.target]),
+      config.checks.map((check) => [check.name, check.probes, (check.check as Prober).target]),
       [
         ['web-liveness', ['liveness'], 'http://10.1.2.3:8080/healthz'],
         ['web-readiness', ['readiness'], 'http://10.1.2.3:8080/ready'],
@@ -162,7 +164,11 @@ describe('probekit inject', () => {
     assert.deepEqual(exporter['livenessProbe'], { exec: { command: ['/bin/exporter', '--check'] } });
     const config = await loadGenerated(find(all, 'ConfigMap', 'orders-probekit'));
     assert.deepEqual(
-      config.checks.map((check) => [check.name, check.check.kind, check.check.target]),
+      config.checks.map((check) => [
+        check.name,
+        (check.check as Prober).kind,
+        (check.check as Prober).target,
+      ]),
       [
         ['orders-startup', 'httpGet', 'http://10.1.2.3:8080/healthz'],
         ['orders-liveness', 'grpc', 'grpc://10.1.2.3:9090/liveness'],
@@ -220,7 +226,7 @@ describe('probekit inject', () => {
     assert.equal(job['containers'][0]['readinessProbe']['httpGet']['path'], '/readyz');
     const config = await loadGenerated(find(output, 'ConfigMap', 'reindex-probekit'));
     assert.deepEqual(
-      config.checks.map((check) => [check.name, check.probes, check.check.target]),
+      config.checks.map((check) => [check.name, check.probes, (check.check as Prober).target]),
       [
         ['reindex-liveness', ['liveness'], 'tcp://10.1.2.3:8081'],
         ['tcp-postgres.shop.svc-5432', ['readiness'], 'tcp://postgres.shop.svc:5432'],
