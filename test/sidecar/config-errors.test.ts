@@ -84,6 +84,13 @@ const BROKEN: { what: string; text: string; expect: string[] }[] = [
       'line 1, column 17: ${PORT} is not quoted inside { … } or [ … ], where YAML reads { and } as structure: write port: "${PORT}"',
     ],
   },
+  {
+    what: 'credentials in a URL',
+    text: 'checks:\n  - { name: a, httpGet: { host: "admin:hunter22@db", port: 80 } }\n',
+    expect: [
+      'checks[0].httpGet.host: must not carry credentials ("admin:***@db"): send an Authorization header instead, httpHeaders: [{ name: Authorization, value: "${HTTP_AUTH}" }]',
+    ],
+  },
   { what: 'alias bomb', text: `${bomb.join('\n')}\n`, expect: ['(file): expands too many aliases'] },
   {
     what: 'several problems at once',

@@ -15,6 +15,7 @@ import {
   tcpSocket,
 } from '@probekit/core';
 import type { ConfigProblem } from '../errors.js';
+import { targetCredentials } from './credentials.js';
 import { SECRET_NAME } from './env.js';
 import { unpaste } from './paste.js';
 import { formatPath } from './path.js';
@@ -89,6 +90,11 @@ export function buildChecks(input: BuildInput, findings: Findings): CheckSpec[] 
   });
   input.targets.forEach((target, index) => {
     const path = `--check[${index}]`;
+    const credentials = targetCredentials(target, path);
+    if (credentials) {
+      problems.push(credentials);
+      return;
+    }
     const spec = add(path, () => ({
       ...timing(input.defaults, ['readiness']),
       name: defaultCheckName(target),

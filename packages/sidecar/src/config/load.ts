@@ -2,6 +2,7 @@
 import { type CheckSpec, redact } from '@probekit/core';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { buildChecks, type CheckEntry, type Timing } from './checks.js';
+import { credentialProblems } from './credentials.js';
 import { blameReference, type Environment, type Origin, secretValues, substitute } from './env.js';
 import { type Locate, locator } from './locate.js';
 import { parsePath } from './path.js';
@@ -80,9 +81,11 @@ export async function loadConfig(options: LoadOptions): Promise<SidecarConfig> {
     origins = substituted.origins;
     const failedPaths = new Set(substituted.problems.map((problem) => problem.path));
     // A reference left unsubstituted also breaks the schema at its path: report the cause only.
+    const { checks: entries } = (substituted.data ?? {}) as FileConfig;
     problems.push(
       ...substituted.problems,
       ...schemaProblems(substituted.data).filter((problem) => !failedPaths.has(problem.path)),
+      ...credentialProblems(Array.isArray(entries) ? entries : []),
     );
     broken = brokenIn([...problems]);
     fileConfig = usableParts(substituted.data as FileConfig, broken);

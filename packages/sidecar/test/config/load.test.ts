@@ -427,6 +427,27 @@ checks:
       );
     });
 
+    it('refuses credentials in a URL, masked, and says to send an Authorization header instead', async () => {
+      const found = await problems(
+        `checks:
+  - { name: a, httpGet: { host: "admin:hunter22@db", port: 80 } }
+  - { name: b, httpGet: { port: 80, path: "http://admin:hunter22@db/x" } }
+  - { name: c, readinessProbe: { httpGet: { host: "s3cr3t-token@db", port: 80 } } }
+`,
+        {},
+        ['http://admin:hunter22@127.0.0.1:8080/healthz'],
+      );
+      for (const line of found) assert.ok(!/hunter22|s3cr3t/.test(line), line);
+      const header =
+        'httpHeaders: [{ name: Authorization, value: "${HTTP_AUTH}" }], HTTP_AUTH being "Basic <base64 of user:password>"';
+      assert.deepEqual(found, [
+        `--check[0]: must not carry credentials ("http://***@127.0.0.1:8080/healthz"): a --check target sends no headers; write the check in the config file with ${header}`,
+        `checks[0].httpGet.host: must not carry credentials ("admin:***@db"): send an Authorization header instead, ${header}`,
+        `checks[1].httpGet.path: must not carry credentials ("http://***@db/x"): send an Authorization header instead, ${header}`,
+        `checks[2].readinessProbe.httpGet.host: must not carry credentials ("***@db"): send an Authorization header instead, ${header}`,
+      ]);
+    });
+
     it('never repeats a substituted secret in a message', async () => {
       const found = await problems(
         'checks:\n  - { name: a, tcpSocket: { host: "${DB_PASSWORD}", port: 1 } }\n',
