@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
-import Ajv from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
+import AjvDraft04 from 'ajv-draft-04';
+import formats from 'ajv-formats';
 import { parseAllDocuments, stringify } from 'yaml';
 import { ConfigError } from '../../src/errors.js';
 import { inject } from '../../src/manifests/inject.js';
@@ -346,6 +346,9 @@ web.yaml:24: error liveness-external: ConfigMap/other-probekit data["probekit.ya
       readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'),
     );
     // The schema's language pattern is not valid with the u flag, which ajv adds by default.
+    // Both are CommonJS modules whose default export is the module object under NodeNext.
+    const Ajv = AjvDraft04 as unknown as typeof AjvDraft04.default;
+    const addFormats = formats as unknown as typeof formats.default;
     const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
     addFormats(ajv);
     const validate = ajv.compile(schema);
