@@ -43,7 +43,11 @@ const KIND_BY_SEGMENT = new Map<string, ProbeKind | 'all'>(
 );
 
 const TEXT = 'text/plain; charset=utf-8';
-const COMMON = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } as const;
+/** The headers on every probekit answer, whatever its status: never cached, never content-sniffed. */
+export const ANSWER_HEADERS = Object.freeze({
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+} as const);
 const HTTP_STATUS: Record<HealthStatus, number> = { pass: 200, warn: 200, fail: 503 };
 
 interface ParsedRequest {
@@ -80,10 +84,18 @@ export function answer(
 /** Bounds the answers kept per snapshot, whatever query strings clients invent. */
 const MAX_CACHED_ANSWERS = 256;
 
-const METHOD_NOT_ALLOWED: Answer = Object.freeze({
+/** The answer to a method other than GET and HEAD on a path probekit serves. */
+export const METHOD_NOT_ALLOWED: Answer = Object.freeze({
   status: 405,
-  headers: Object.freeze({ ...COMMON, 'content-type': TEXT, allow: 'GET, HEAD' }),
+  headers: Object.freeze({ ...ANSWER_HEADERS, 'content-type': TEXT, allow: 'GET, HEAD' }),
   body: 'method not allowed\n',
+});
+
+/** The answer to a path probekit does not serve, where it owns the server. */
+export const NOT_FOUND: Answer = Object.freeze({
+  status: 404,
+  headers: Object.freeze({ ...ANSWER_HEADERS, 'content-type': TEXT }),
+  body: 'not found\n',
 });
 
 function jsonFlavour(accept: string | undefined): '' | 'health+json' | 'json' {
@@ -170,7 +182,7 @@ function render(snapshot: Snapshot, request: ParsedRequest, details: boolean): A
     const check = snapshot.byName.get(request.check);
     if (!check || (request.kind !== 'all' && !check.probes.includes(request.kind))) {
       const message = `check ${JSON.stringify(request.check)} is not part of ${segment}\n`;
-      return { status: 404, headers: { ...COMMON, 'content-type': TEXT }, body: message };
+      return { status: 404, headers: { ...ANSWER_HEADERS, 'content-type': TEXT }, body: message };
     }
     return renderChecks(segment, [check], checkStatus(check, request), undefined, request, details, []);
   }
@@ -224,13 +236,13 @@ function renderChecks(
   if (request.json) {
     const type = request.json === 'json' ? 'application/json' : 'application/health+json';
     const body = details ? healthJson(checks, status, reason, request, excluded) : JSON.stringify({ status });
-    return { status: code, headers: { ...COMMON, 'content-type': type }, body };
+    return { status: code, headers: { ...ANSWER_HEADERS, 'content-type': type }, body };
   }
   const single = request.check !== undefined;
   const showLines = details && (request.verbose || status === 'fail');
   if (!showLines) {
     const body = status === 'fail' ? (single ? 'failed\n' : `${segment} check failed\n`) : 'ok';
-    return { status: code, headers: { ...COMMON, 'content-type': TEXT }, body };
+    return { status: code, headers: { ...ANSWER_HEADERS, 'content-type': TEXT }, body };
   }
   const lines = checks.map((check) =>
     excluded.has(check.name)
@@ -244,7 +256,11 @@ function renderChecks(
   }
   const verdict = status === 'fail' ? 'failed' : 'passed';
   lines.push(reason ? `${segment} check ${verdict}: ${reason}` : `${segment} check ${verdict}`);
-  return { status: code, headers: { ...COMMON, 'content-type': TEXT }, body: `${lines.join('\n')}\n` };
+  return {
+    status: code,
+    headers: { ...ANSWER_HEADERS, 'content-type': TEXT },
+    body: `${lines.join('\n')}\n`,
+  };
 }
 
 function line(check: CheckSnapshot, status: HealthStatus, kind: ProbeKind | 'all'): string {

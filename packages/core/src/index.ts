@@ -2,9 +2,12 @@
 // Kept in the declarations: TypeScript 6+ loads @types/node only when something asks for it.
 /// <reference types="node" preserve="true" />
 export {
+  ANSWER_HEADERS,
   type Answer,
   type AnswerOptions,
   answer,
+  METHOD_NOT_ALLOWED,
+  NOT_FOUND,
   PROBE_PATHS,
   type ProbeRequest,
   wireHeaders,
