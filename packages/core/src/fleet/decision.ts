@@ -86,8 +86,12 @@ export type FleetVerdict =
 
 export const ASKING_REASON = 'shared check failing; asking the fleet';
 
-/** The verdict for a shared check that is failing locally (a passing one needs none). */
-export function decide(standing: FleetStanding): FleetVerdict {
+/**
+ * The verdict for a shared check that is failing locally (a passing one needs none). `passedBefore`: the
+ * check has passed since the process started, so that failing is a change the fleet must be asked about
+ * before it empties anything; a check that never passed was never ready, and waits for the fleet not-ready.
+ */
+export function decide(standing: FleetStanding, passedBefore = true): FleetVerdict {
   if (standing.kind === 'none')
     return { status: 'fail', note: 'shared check, no fleet configured: plain semantics' };
   if (standing.kind === 'waiting') {
@@ -110,7 +114,11 @@ export function decide(standing: FleetStanding): FleetVerdict {
       reason: `shared outage: failing on ${all.failing} of ${all.answering} members; kept ready`,
     };
   }
-  if (!check?.askedWhileFailing) return { status: 'warn', outage: false, reason: ASKING_REASON };
+  if (!check?.askedWhileFailing) {
+    return passedBefore
+      ? { status: 'warn', outage: false, reason: ASKING_REASON }
+      : { status: 'fail', note: 'shared check, never passed yet; asking the fleet' };
+  }
   return {
     status: 'fail',
     note: `shared check failing on ${all.failing} of ${all.answering} members (outagePercent ${rule.outagePercent}): not an outage`,

@@ -37,6 +37,19 @@ describe('decide', () => {
     assert.equal(ASKING_REASON, 'shared check failing; asking the fleet');
   });
 
+  it('a check that never passed was never ready: it waits for the fleet not-ready, and an outage makes it ready', () => {
+    const check = (outage: boolean) => ({
+      peers: { failing: 7, answering: 7 },
+      outage,
+      askedWhileFailing: false,
+    });
+    assert.deepEqual(decide({ kind: 'round', rule, check: check(false) }, false), {
+      status: 'fail',
+      note: 'shared check, never passed yet; asking the fleet',
+    });
+    assert.equal(decide({ kind: 'round', rule, check: check(true) }, false).status, 'warn');
+  });
+
   it('the odd one out fails, and says it is not an outage', () => {
     assert.deepEqual(round(0, 7, false), {
       status: 'fail',
