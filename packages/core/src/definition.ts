@@ -2,15 +2,16 @@
 import { optionsObject } from './checks/common.js';
 import { fn } from './checks/function.js';
 import { DuplicateCheckError, InvalidCheckError } from './errors.js';
+import { fieldValue, TIMING_FIELDS } from './fields.js';
 import { type CheckSpec, PROBE_KINDS, type ProbeKind, type Prober, type ResolvedCheck } from './types.js';
 
-/** The kubelet's defaults (pkg/apis/core/v1/defaults.go), plus ours. */
+/** The kubelet's defaults (pkg/apis/core/v1/defaults.go), plus ours; the numbers are TIMING_FIELDS' defaults. */
 export const CHECK_DEFAULTS = Object.freeze({
-  initialDelaySeconds: 0, // seconds before the first run
-  periodSeconds: 10, // seconds between run starts
-  timeoutSeconds: 1, // seconds before a run is aborted as `timeout`
-  successThreshold: 1, // consecutive successes to pass
-  failureThreshold: 3, // consecutive failures to fail
+  initialDelaySeconds: TIMING_FIELDS.initialDelaySeconds.default!, // seconds before the first run
+  periodSeconds: TIMING_FIELDS.periodSeconds.default!, // seconds between run starts
+  timeoutSeconds: TIMING_FIELDS.timeoutSeconds.default!, // seconds before a run is aborted as `timeout`
+  successThreshold: TIMING_FIELDS.successThreshold.default!, // consecutive successes to pass
+  failureThreshold: TIMING_FIELDS.failureThreshold.default!, // consecutive failures to fail
   probes: Object.freeze(['readiness'] as const),
   critical: true,
 });
@@ -31,11 +32,22 @@ const CHECK_FIELDS: readonly string[] = [
   'componentType',
 ];
 
-/** The longest period or delay we accept: a day; longer is surely a unit mistake (ms for s). */
-export const MAX_SECONDS = 86_400;
+// What resolveCheck made: handed back as it is, so a definition resolved once (by the sidecar's loader) is not
+// validated again (by the engine).
+const resolved = new WeakSet<ResolvedCheck>();
 
-/** Validates and resolves one spec; `path` prefixes field names in errors (`checks[2]`). */
-export function resolveCheck(spec: CheckSpec, path = 'check'): ResolvedCheck {
+/**
+ * Validates and resolves one spec; `path` prefixes field names in errors (`checks[2]`). A check this function
+ * resolved before is returned as it is.
+ */
+export function resolveCheck(spec: CheckSpec | ResolvedCheck, path = 'check'): ResolvedCheck {
+  if (resolved.has(spec as ResolvedCheck)) return spec as ResolvedCheck;
+  const check = resolveSpec(spec as CheckSpec, path);
+  resolved.add(check);
+  return check;
+}
+
+function resolveSpec(spec: CheckSpec, path: string): ResolvedCheck {
   optionsObject(path, spec, CHECK_FIELDS);
   const name = spec.name;
   if (typeof name !== 'string' || !CHECK_NAME.test(name)) {
@@ -47,11 +59,8 @@ export function resolveCheck(spec: CheckSpec, path = 'check'): ResolvedCheck {
   }
   const at = (field: string) => `${path}.${field}`;
   const probes = resolveProbes(spec.probes, at('probes'));
-  const successThreshold = integer(
-    spec.successThreshold,
-    CHECK_DEFAULTS.successThreshold,
-    at('successThreshold'),
-  );
+  const field = (key: keyof typeof TIMING_FIELDS) => fieldValue(TIMING_FIELDS[key], spec[key], at(key));
+  const successThreshold = field('successThreshold');
   if (successThreshold !== 1 && (probes.includes('liveness') || probes.includes('startup'))) {
     throw new InvalidCheckError(
       at('successThreshold'),
@@ -70,24 +79,22 @@ export function resolveCheck(spec: CheckSpec, path = 'check'): ResolvedCheck {
   return Object.freeze({
     name,
     prober,
-    initialDelaySeconds: seconds(
-      spec.initialDelaySeconds,
-      CHECK_DEFAULTS.initialDelaySeconds,
-      at('initialDelaySeconds'),
-      0,
-    ),
-    periodSeconds: seconds(spec.periodSeconds, CHECK_DEFAULTS.periodSeconds, at('periodSeconds')),
-    timeoutSeconds: seconds(spec.timeoutSeconds, CHECK_DEFAULTS.timeoutSeconds, at('timeoutSeconds')),
+    initialDelaySeconds: field('initialDelaySeconds'),
+    periodSeconds: field('periodSeconds'),
+    timeoutSeconds: field('timeoutSeconds'),
     successThreshold,
-    failureThreshold: integer(spec.failureThreshold, CHECK_DEFAULTS.failureThreshold, at('failureThreshold')),
+    failureThreshold: field('failureThreshold'),
     probes,
     critical,
     componentType,
   });
 }
 
-/** Resolves a list of specs, refusing duplicate names. */
-export function resolveChecks(specs: readonly CheckSpec[], path = 'checks'): ResolvedCheck[] {
+/** Resolves a list of specs (resolved checks among them are kept as they are), refusing duplicate names. */
+export function resolveChecks(
+  specs: readonly (CheckSpec | ResolvedCheck)[],
+  path = 'checks',
+): ResolvedCheck[] {
   if (!Array.isArray(specs)) throw new InvalidCheckError(path, 'must be an array', specs);
   const seen = new Set<string>();
   return specs.map((spec, index) => {
@@ -153,21 +160,4 @@ function resolveProbes(probes: unknown, path: string): readonly ProbeKind[] {
     }
   }
   return Object.freeze([...new Set(probes as ProbeKind[])]);
-}
-
-function seconds(value: unknown, fallback: number, path: string, min = Number.MIN_VALUE): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > MAX_SECONDS) {
-    const bound = min === 0 ? 'a number of seconds from 0' : 'a positive number of seconds';
-    throw new InvalidCheckError(path, `must be ${bound} up to ${MAX_SECONDS}`, value);
-  }
-  return value;
-}
-
-function integer(value: unknown, fallback: number, path: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 1_000_000) {
-    throw new InvalidCheckError(path, 'must be an integer of at least 1', value);
-  }
-  return value;
 }

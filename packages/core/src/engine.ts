@@ -20,8 +20,8 @@ import type {
 import { PROBE_KINDS } from './types.js';
 
 export interface EngineOptions {
-  /** The checks to run; more can be set later with `setChecks()`. */
-  readonly checks?: readonly CheckSpec[];
+  /** The checks to run (resolved ones, from `resolveCheck()`, are not validated again); more can be set later with `setChecks()`. */
+  readonly checks?: readonly (CheckSpec | ResolvedCheck)[];
   /**
    * At most this many runs at once across all checks; others wait their turn.
    * @default 32
@@ -158,7 +158,11 @@ export class Engine extends EventEmitter<EngineEvents> {
    * Replaces the checks. A check whose definition did not change keeps its state and its place
    * in the schedule; all specs are validated first, so an invalid list changes nothing.
    */
-  setChecks(specs: readonly CheckSpec[]): { added: string[]; removed: string[]; kept: string[] } {
+  setChecks(specs: readonly (CheckSpec | ResolvedCheck)[]): {
+    added: string[];
+    removed: string[];
+    kept: string[];
+  } {
     const resolved = resolveChecks(specs);
     const next = new Map<string, Worker>();
     const summary = { added: [] as string[], removed: [] as string[], kept: [] as string[] };

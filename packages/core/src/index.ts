@@ -25,13 +25,22 @@ export { MANUAL_KIND, manual } from './checks/manual.js';
 export {
   CHECK_DEFAULTS,
   CHECK_NAME,
-  MAX_SECONDS,
   resolveCheck,
   resolveChecks,
   sameDefinition,
 } from './definition.js';
 export { type DiscardedRun, Engine, type EngineEvents, type EngineOptions } from './engine.js';
 export * from './errors.js';
+export {
+  fieldValue,
+  fits,
+  LISTEN_PORT_FIELD,
+  MAX_SECONDS,
+  type NumberField,
+  PORT_FIELD,
+  secondsField,
+  TIMING_FIELDS,
+} from './fields.js';
 export { METRIC_NAMES, registerMetrics } from './metrics.js';
 export { cap, MAX_REASON_LENGTH, redact } from './redact.js';
 export { type RunEnd, runProber } from './run.js';

@@ -1,6 +1,7 @@
 // What the network kinds share: option validation with one message template, timing, abort reasons.
 import { isIP } from 'node:net';
 import { InvalidCheckError } from '../errors.js';
+import { fieldValue, PORT_FIELD } from '../fields.js';
 import { closestName } from '../suggest.js';
 
 /** Makes the error for an invalid option: `InvalidCheckError` here, the SDK's `InvalidOptionError` there. */
@@ -33,10 +34,7 @@ export function optionsObject(
 
 /** A numeric port; named ports only mean something inside a pod spec. */
 export function port(path: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 65535) {
-    throw new InvalidCheckError(path, 'must be an integer 1-65535', value);
-  }
-  return value;
+  return fieldValue(PORT_FIELD, value, path);
 }
 
 /** A host name or IP address, IPv6 with or without brackets; returned without brackets. */
