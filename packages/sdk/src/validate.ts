@@ -1,6 +1,15 @@
 // Option checks shared by the features that own each option; one message template (`path: expectation, got value`).
-import { optionsObject as coreOptionsObject } from '@probekit/core';
+import {
+  optionsObject as coreOptionsObject,
+  fieldValue,
+  type NumberField,
+  type OptionErrorFactory,
+  secondsField,
+} from '@probekit/core';
 import { InvalidOptionError } from './errors.js';
+
+const invalidOption: OptionErrorFactory = (at, expectation, got) =>
+  new InvalidOptionError(at, expectation, got);
 
 /** Refuses anything but a plain object with only `known` keys, so a typo (`drainDelay`) is an error, not a default. */
 export function optionsObject(
@@ -8,21 +17,17 @@ export function optionsObject(
   value: unknown,
   known: readonly string[],
 ): Record<string, unknown> {
-  return coreOptionsObject(
-    path,
-    value,
-    known,
-    (at, expectation, got) => new InvalidOptionError(at, expectation, got),
-  );
+  return coreOptionsObject(path, value, known, invalidOption);
 }
 
-/** A number of seconds from `min` (inclusive) up to a day; `fallback` when undefined. */
+/** A number of seconds from `min` (inclusive) up to core's bound of a day; `fallback` when undefined. */
 export function seconds(path: string, value: unknown, fallback: number, min = 0): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > 86_400) {
-    throw new InvalidOptionError(path, `must be a number of seconds from ${min} up to 86400`, value);
-  }
-  return value;
+  return fieldValue({ ...secondsField(min), default: fallback }, value, path, invalidOption);
+}
+
+/** An option checked against one of core's fields (a port to listen on), with its message. */
+export function field(path: string, value: unknown, spec: NumberField): number {
+  return fieldValue(spec, value, path, invalidOption);
 }
 
 export function boolean(path: string, value: unknown, fallback: boolean): boolean {

@@ -1,11 +1,13 @@
 // The node:http adapter: a handler that composes with any http.createServer app, and a standalone probe server.
 // The express adapter is this handler plus next().
 /// <reference types="node" preserve="true" />
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Registry } from 'prom-client';
 import { InvalidOptionError } from '../errors.js';
 import type { Health } from '../health.js';
+import { probeRequest, type Responder, respond, sendWhenReady } from '../response.js';
+import { createProbeServer, listenOn } from '../server.js';
 import { boolean, optionsObject } from '../validate.js';
-import { isMetricsPath, metricsAnswer, metricsRegistry, NOT_FOUND, send } from './respond.js';
 
 export interface HandlerOptions {
   /** Also answer `GET /metrics` from the health's registry (needs `createHealth({ metrics: { registry } })`). @default false */
@@ -22,36 +24,22 @@ export interface ListenOptions extends HandlerOptions {
   readonly host?: string;
 }
 
-// Cheap prefilter for the app's own traffic: one anchored regex test, no allocation, before any parsing.
-const PROBE_PREFIX = /^\/(?:readyz|livez|startupz|healthz)(?:[/?]|$)/;
-
 /** Returns a handler that answers the probe paths (and `/metrics` when asked); starts the health. */
 export function createHandler(health: Health, options: HandlerOptions = {}): ProbeHandler {
   const o = optionsObject('options', options, ['metrics']);
-  const registry = metricsRegistry(health, boolean('options.metrics', o['metrics'], false));
+  const responder = healthResponder(health, boolean('options.metrics', o['metrics'], false));
   health.start();
   return (req, res) => {
-    const url = req.url ?? '/';
-    if (registry && isMetricsPath(url)) {
-      metricsAnswer(registry, req.method).then((reply) => send(res, reply, req.method === 'HEAD'));
-      return true;
-    }
-    if (!PROBE_PREFIX.test(url)) return false;
-    const reply = health.answer({
-      method: req.method ?? 'GET',
-      url,
-      accept: req.headers.accept,
-      authorization: req.headers.authorization,
-    });
-    if (!reply) return false;
-    send(res, reply, req.method === 'HEAD');
+    const reply = respond(responder, probeRequest(req));
+    if (reply === undefined) return false;
+    sendWhenReady(res, reply, req.method === 'HEAD');
     return true;
   };
 }
 
 /**
- * Serves the probe paths (and `/metrics` when asked) on a port of their own, apart from the app;
- * other paths get 404. Starts the health; the shutdown closes this server last.
+ * Serves the probe paths (and `/metrics` when asked) on a port of their own, apart from the app, with the
+ * probe server's limits; other paths get 404. Starts the health; the shutdown closes this server last.
  */
 export async function listen(health: Health, options: ListenOptions): Promise<Server> {
   const o = optionsObject('options', options, ['port', 'host', 'metrics']);
@@ -63,22 +51,18 @@ export async function listen(health: Health, options: ListenOptions): Promise<Se
   if (host !== undefined && (typeof host !== 'string' || host === '')) {
     throw new InvalidOptionError('options.host', 'must be a host name or IP address', host);
   }
-  const handle = createHandler(
-    health,
-    o['metrics'] === undefined ? {} : { metrics: o['metrics'] as boolean },
-  );
-  // A probe port must outlast a slowloris: a request head gets 5 s, not node's 60, checked every second.
-  const limits = { headersTimeout: 5_000, requestTimeout: 5_000, connectionsCheckingInterval: 1_000 };
-  const server = createServer(limits, (req, res) => {
-    if (!handle(req, res)) send(res, NOT_FOUND, req.method === 'HEAD');
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host as string | undefined, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const server = createProbeServer(healthResponder(health, boolean('options.metrics', o['metrics'], false)));
+  health.start();
+  await listenOn(server, port, host as string | undefined);
   health.attach(server, { closeLast: true });
   return server;
+}
+
+/** What an adapter answers from; asking for /metrics without a registry is an error at setup. */
+export function healthResponder(health: Health, metrics: boolean): Responder {
+  if (metrics && !health.registry) {
+    throw new InvalidOptionError('options.metrics', 'needs createHealth({ metrics: { registry } })', true);
+  }
+  const registry: Registry | undefined = metrics ? health.registry : undefined;
+  return { answer: (request) => health.answer(request), metrics: registry };
 }
