@@ -6,8 +6,9 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest, LogLevel } from 
 import fp from 'fastify-plugin';
 import { InvalidOptionError } from '../errors.js';
 import type { Health } from '../health.js';
+import { probeRequest, respond, sendWhenReady } from '../response.js';
 import { boolean, optionsObject } from '../validate.js';
-import { metricsAnswer, metricsRegistry, send } from './respond.js';
+import { healthResponder } from './node.js';
 
 export interface HealthPluginOptions {
   /** The health to serve, from `createHealth()`. */
@@ -28,37 +29,27 @@ declare module 'fastify' {
 // Async, so that an invalid option rejects app.register() instead of throwing out of avvio.
 const plugin: FastifyPluginAsync<HealthPluginOptions> = async (fastify, options) => {
   const { health, metrics, logLevel } = resolve(options);
-  const registry = metricsRegistry(health, metrics);
-  // Under a prefix (registered inside a prefixed context), answer() wants the path below it.
+  const responder = healthResponder(health, metrics);
+  // Under a prefix (registered inside a prefixed context), the rules want the path below it.
   const prefixLength = fastify.prefix.length;
   const routeOptions = logLevel === undefined ? {} : { logLevel };
 
-  const probe = (request: FastifyRequest, reply: FastifyReply) => {
+  const route = (request: FastifyRequest, reply: FastifyReply) => {
     const url = prefixLength === 0 ? request.url : request.url.slice(prefixLength);
-    const answer = health.answer({
-      method: request.method,
-      url,
-      accept: request.headers.accept,
-      authorization: request.headers.authorization,
-    });
+    const answer = respond(responder, probeRequest(request.raw, url));
     if (!answer) return reply.callNotFound();
     // Written raw, in one writeHead + end: fastify's reply pipeline costs a bare route ~25% more per
     // probe (bench/ANALYSIS.md). A hijacked reply skips onSend/onResponse hooks: see logLevel.
     reply.hijack();
-    send(reply.raw, answer, request.method === 'HEAD');
+    sendWhenReady(reply.raw, answer, request.method === 'HEAD');
     return reply;
   };
   // Every method, so that POST /readyz gets the same 405 as through the other adapters.
   for (const segment of Object.values(PROBE_PATHS)) {
-    fastify.all(`/${segment}`, routeOptions, probe);
-    fastify.all(`/${segment}/:check`, routeOptions, probe);
+    fastify.all(`/${segment}`, routeOptions, route);
+    fastify.all(`/${segment}/:check`, routeOptions, route);
   }
-  if (registry) {
-    fastify.all('/metrics', routeOptions, async (request, reply) => {
-      const answer = await metricsAnswer(registry, request.method);
-      return reply.code(answer.status).headers(answer.headers).send(answer.body);
-    });
-  }
+  if (responder.metrics) fastify.all('/metrics', routeOptions, route);
 
   fastify.decorate('health', health);
   health.attach(fastify);
