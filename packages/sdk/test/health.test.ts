@@ -179,7 +179,7 @@ describe('createHealth', () => {
 
   it('refuses a typo anywhere with a suggestion: an option, a check’s field, a kind’s option', () => {
     const check = async () => {};
-    const typos: [() => unknown, typeof Error, string][] = [
+    const typos: [() => unknown, new (...args: never[]) => Error, string][] = [
       [
         () => createHealth({ maxConcurentRuns: 4 } as HealthOptions),
         InvalidOptionError,
