@@ -234,6 +234,19 @@ describe('probekit inject', () => {
     );
   });
 
+  it('leaves an exec probe in its container and says so; the Pod still gets the sidecar', () => {
+    const result = inject([fixture('pod.yaml')], OPTIONS);
+    assert.deepEqual(result.notes, [
+      "pod.yaml: Pod/worker: 0 probes moved to ConfigMap worker-probekit (probekit.yaml); kept in place (exec runs in its own container): worker's readinessProbe",
+    ]);
+    const pod = find(objects(result.text), 'Pod', 'worker');
+    assert.deepEqual(pod['spec']['containers'][0]['readinessProbe'], {
+      exec: { command: ['cat', '/tmp/ready'] },
+    });
+    assert.equal(pod['spec']['initContainers'][0]['name'], 'probekit');
+    new Pod(pod as never).validate();
+  });
+
   it('--config-only output is just the ConfigMaps', () => {
     assert.deepEqual(
       objects(shopped.configMaps).map((object) => `${object['kind']}/${object['metadata']['name']}`),

@@ -245,7 +245,10 @@ describe('probekit lint rules', () => {
   it('every rule has its section in docs/manifests.md, and the docs no other', () => {
     const docs = readFileSync(new URL('../../../../docs/manifests.md', import.meta.url), 'utf8');
     const documented = [...docs.matchAll(/^#### ([a-z-]+)$/gm)].map((match) => match[1]);
-    assert.deepEqual(documented, RULES.map((rule) => rule.id));
+    assert.deepEqual(
+      documented,
+      RULES.map((rule) => rule.id),
+    );
   });
 
   it('every rule has a case', () => {
