@@ -199,7 +199,11 @@ function wire(doc: Document, workload: WorkloadRef, options: InjectOptions, wher
   const moved = owners.filter((owner) => owner.check).length;
   const summary = [
     `${moved} probe${moved === 1 ? '' : 's'} moved to ConfigMap ${name} (${CONFIG_KEY})`,
-    ...(dependencies.length > 0 ? [`${dependencies.length} --check dependencies added to readiness`] : []),
+    ...(dependencies.length > 0
+      ? [
+          `${dependencies.length} --check ${dependencies.length === 1 ? 'dependency' : 'dependencies'} added to readiness`,
+        ]
+      : []),
     ...(kept.length > 0 ? [`kept in place (exec runs in its own container): ${kept.join(', ')}`] : []),
   ].join('; ');
   return { configMap: configMapFor(workload, name, text), summary };
