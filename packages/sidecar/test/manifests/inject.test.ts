@@ -5,7 +5,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { Prober } from '@probekit/core';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
@@ -110,7 +109,7 @@ describe('probekit inject', () => {
     assert.equal(configMap['metadata']['namespace'], 'shop');
     const config = await loadGenerated(configMap);
     assert.deepEqual(
-      config.checks.map((check) => [check.name, check.probes, (check.check as Prober).target]),
+      config.checks.map((check) => [check.name, check.probes, check.prober.target]),
       [
         ['web-liveness', ['liveness'], 'http://10.1.2.3:8080/healthz'],
         ['web-readiness', ['readiness'], 'http://10.1.2.3:8080/ready'],
@@ -164,11 +163,7 @@ describe('probekit inject', () => {
     assert.deepEqual(exporter['livenessProbe'], { exec: { command: ['/bin/exporter', '--check'] } });
     const config = await loadGenerated(find(all, 'ConfigMap', 'orders-probekit'));
     assert.deepEqual(
-      config.checks.map((check) => [
-        check.name,
-        (check.check as Prober).kind,
-        (check.check as Prober).target,
-      ]),
+      config.checks.map((check) => [check.name, check.prober.kind, check.prober.target]),
       [
         ['orders-startup', 'httpGet', 'http://10.1.2.3:8080/healthz'],
         ['orders-liveness', 'grpc', 'grpc://10.1.2.3:9090/liveness'],
@@ -226,7 +221,7 @@ describe('probekit inject', () => {
     assert.equal(job['containers'][0]['readinessProbe']['httpGet']['path'], '/readyz');
     const config = await loadGenerated(find(output, 'ConfigMap', 'reindex-probekit'));
     assert.deepEqual(
-      config.checks.map((check) => [check.name, check.probes, (check.check as Prober).target]),
+      config.checks.map((check) => [check.name, check.probes, check.prober.target]),
       [
         ['reindex-liveness', ['liveness'], 'tcp://10.1.2.3:8081'],
         ['tcp-postgres.shop.svc-5432', ['readiness'], 'tcp://postgres.shop.svc:5432'],
