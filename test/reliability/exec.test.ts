@@ -60,29 +60,25 @@ describe('exec under abuse', () => {
     assert.deepEqual(left, [], 'the command outlived its run');
   });
 
-  it('a command flooding tens of MB is capped and killed early, with bounded memory', async () => {
+  it('floods of tens of MB are read and dropped with bounded memory: exit 0 passes, no end is a timeout', async () => {
     const fdsBefore = fdCount();
     const rssBefore = rssKib();
     let rssPeak = rssBefore;
     const sampler = setInterval(() => {
       rssPeak = Math.max(rssPeak, rssKib());
     }, 5);
-    const floods = [
-      exec({ command: ['head', '-c', String(50 * 1024 * 1024), '/dev/zero'] }),
-      exec({ command: ['sh', '-c', 'yes stdout | head -c 50000000 & yes stderr >&2'] }),
-    ];
-    // Ten at once, 500 MB offered in all: kept or buffered, that would show in the RSS.
+    // The kubelet's rule: 10 KiB kept for the reason, the rest read and dropped, the exit code decides.
+    const chatty = exec({ command: ['head', '-c', String(50 * 1024 * 1024), '/dev/zero'] });
+    const endless = exec({ command: ['sh', '-c', 'yes stdout | head -c 50000000 & yes stderr >&2'] });
+    // Ten at once, hundreds of MB offered in all: kept or buffered, that would show in the RSS.
     const ends = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => runProber(floods[i % floods.length]!, 10_000)),
+      Array.from({ length: 10 }, (_, i) =>
+        i % 2 === 0 ? runProber(chatty, 10_000) : runProber(endless, 2_000),
+      ),
     );
     clearInterval(sampler);
-    for (const end of ends) {
-      assert.equal(end.result, 'failure');
-      if (end.result !== 'failure') continue;
-      assert.match(end.outcome.output ?? '', /^output exceeded 1 MiB: /);
-      assert.ok(end.durationMs < 5000, `a flood was stopped after ${end.durationMs} ms, not at once`);
-    }
-    assert.ok(rssPeak - rssBefore < 64 * MiB, `RSS grew by ${Math.round((rssPeak - rssBefore) / MiB)} MiB`);
+    for (const [i, end] of ends.entries()) assert.equal(end.result, i % 2 === 0 ? 'success' : 'timeout');
+    assert.ok(rssPeak - rssBefore < 16 * MiB, `RSS grew by ${Math.round((rssPeak - rssBefore) / MiB)} MiB`);
     const fdsAfter = await settle(
       () => fdCount(),
       (count) => count <= fdsBefore,

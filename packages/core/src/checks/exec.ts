@@ -3,6 +3,7 @@ import { InvalidCheckError } from '../errors.js';
 import { redact } from '../redact.js';
 import type { Outcome, Prober } from '../types.js';
 import { abortReason, optionsObject } from './common.js';
+import { openCommandOutput } from './exec-output.js';
 
 /** Options of the `exec` kind: a Kubernetes ExecAction, plus `env` and `cwd`. */
 export interface ExecOptions {
@@ -18,10 +19,9 @@ export interface ExecOptions {
   readonly cwd?: string;
 }
 
-const MAX_OUTPUT_BYTES = 10 * 1024; // the kubelet's maxReadLength: what is kept for the reason
-// Past 10 KiB, output is read and dropped as the kubelet's LimitWriter does, but only up to 1 MiB: a command
-// that floods (`yes`) is killed then and fails at once, instead of burning a CPU until its timeout.
-const MAX_DRAIN_BYTES = 1024 * 1024;
+// The kubelet's maxReadLength: what is kept for the reason. Past it, output is read and dropped, as its
+// LimitWriter does: a chatty command that exits 0 passes, and one that never stops writing is ended by its timeout.
+const MAX_OUTPUT_BYTES = 10 * 1024;
 const INHERITED_ENV = ['PATH', 'HOME'];
 
 let execaModule: typeof import('execa') | undefined; // loaded by the first run, then kept
@@ -80,22 +80,25 @@ async function runCommand(
   }
   // execa is loaded on the first exec run: importing it costs ~100 ms of every cold start otherwise.
   execaModule ??= await import('execa');
-  // ATTENTION: the run may have been aborted while execa loaded; a child spawned now would outlive it.
-  if (signal.aborted) return { ok: false, output: abortReason(signal) };
+  const output = await openCommandOutput(MAX_OUTPUT_BYTES);
+  // ATTENTION: the run may have been aborted while execa loaded or the output opened: a child spawned now
+  // would outlive it.
+  if (signal.aborted) {
+    output.childEnd.destroy();
+    output.close();
+    return { ok: false, output: abortReason(signal) };
+  }
+  // stdout and stderr to one socket, in arrival order, as the kubelet's CombinedOutput.
   const child = execaModule.execa(file, args, {
     env: { ...env, ...extra },
     extendEnv: false,
     ...(cwd !== undefined && { cwd }),
-    stdin: 'ignore',
-    // Not `all`: execa would merge stdout and stderr through one more stream (≈ 0.4 × a raw spawn's CPU per run);
-    // both are read below into one buffer instead.
-    buffer: false,
+    stdio: ['ignore', output.childEnd, output.childEnd],
     reject: false,
     detached: true, // setsid: the child leads a new process group whose id is its pid
   });
-  const kept: Buffer[] = [];
-  let keptBytes = 0;
-  let readBytes = 0;
+  // The child holds its own copy now: the run ends when the child's processes have let go of theirs.
+  output.childEnd.destroy();
   let stopped: string | undefined;
   const killGroup = () => {
     try {
@@ -104,35 +107,22 @@ async function runCommand(
       // ESRCH: the group is already gone.
     }
   };
-  const stop = (why: string) => {
-    stopped ??= why;
+  const onAbort = () => {
+    stopped ??= abortReason(signal);
     killGroup();
-    // A process that left the group (setsid) could hold the pipes open; stop reading so the run settles.
-    child.stdout?.destroy();
-    child.stderr?.destroy();
+    // A process that left the group (setsid) could hold the socket open; stop reading so the run settles.
+    output.close();
   };
-  const onAbort = () => stop(abortReason(signal));
   signal.addEventListener('abort', onAbort, { once: true });
-  // stdout and stderr into one buffer in arrival order, as the kubelet's CombinedOutput.
-  const read = (chunk: Buffer) => {
-    readBytes += chunk.length;
-    if (keptBytes < MAX_OUTPUT_BYTES) {
-      const part = chunk.subarray(0, MAX_OUTPUT_BYTES - keptBytes);
-      kept.push(part);
-      keptBytes += part.length;
-    }
-    if (readBytes > MAX_DRAIN_BYTES) stop('output exceeded 1 MiB');
-  };
-  child.stdout?.on('data', read);
-  child.stderr?.on('data', read);
-  // Leftovers (`sleep 30 &`) would hold the pipes open and outlive the probe: the group goes with the command.
+  // Leftovers (`sleep 30 &`) would hold the socket open and outlive the probe: the group goes with the command.
   child.once('exit', killGroup);
   try {
     const result = await child;
-    const output = Buffer.concat(kept).toString('utf8').trim();
+    await output.ended;
+    const text = output.text();
     const withOutput = (reason: string): Outcome => ({
       ok: false,
-      output: output ? `${reason}: ${output}` : reason,
+      output: text ? `${reason}: ${text}` : reason,
     });
     if (stopped) return withOutput(stopped);
     if (result.exitCode === 0) return { ok: true };
@@ -141,6 +131,7 @@ async function runCommand(
     return { ok: false, output: spawnFailure(result, file, cwd) };
   } finally {
     signal.removeEventListener('abort', onAbort);
+    output.close();
   }
 }
 
