@@ -1,5 +1,5 @@
 // A config's checks: each entry (a Kubernetes Probe object plus name, probes, critical) and each `--check`
-// target built with core's factories and validated by core; names unique across both.
+// target built with core's factories and resolved by core, once: the engine takes them as they are.
 import {
   type CheckSpec,
   type CheckTiming,
@@ -11,6 +11,7 @@ import {
   type ProbeKind,
   type Prober,
   parseTarget,
+  type ResolvedCheck,
   resolveCheck,
   tcpSocket,
 } from '@probekit/core';
@@ -49,10 +50,10 @@ export interface BuildInput {
   readonly broken: (path: string) => boolean;
 }
 
-/** Builds every entry and target without a problem; records the problems core finds, and every name taken twice. */
-export function buildChecks(input: BuildInput, findings: Findings): CheckSpec[] {
+/** Resolves every entry and target without a problem; records the problems core finds, and every name taken twice. */
+export function buildChecks(input: BuildInput, findings: Findings): ResolvedCheck[] {
   const { problems } = findings;
-  const specs: CheckSpec[] = [];
+  const checks: ResolvedCheck[] = [];
   const owner = new Map<string, string>();
   // A name counts even when the rest of its check is broken, so that a duplicate is reported in the same pass.
   const claim = (name: string, path: string, namePath: string): boolean => {
@@ -66,11 +67,9 @@ export function buildChecks(input: BuildInput, findings: Findings): CheckSpec[] 
     else problems.push({ path: namePath, message });
     return message === undefined;
   };
-  const add = (path: string, build: () => CheckSpec): CheckSpec | undefined => {
+  const add = (path: string, build: () => CheckSpec): ResolvedCheck | undefined => {
     try {
-      const spec = build();
-      resolveCheck(spec, path);
-      return spec;
+      return resolveCheck(build(), path);
     } catch (error) {
       if (!(error instanceof InvalidCheckError)) throw error;
       problems.push(fromCoreError(error, path));
@@ -86,7 +85,7 @@ export function buildChecks(input: BuildInput, findings: Findings): CheckSpec[] 
       ? undefined
       : unpaste(entry as Record<string, unknown>, path, findings);
     const spec = unpasted && add(path, () => checkSpec(unpasted as unknown as CheckEntry, input.defaults));
-    if (spec && named) specs.push(spec);
+    if (spec && named) checks.push(spec);
   });
   input.targets.forEach((target, index) => {
     const path = `--check[${index}]`;
@@ -101,9 +100,9 @@ export function buildChecks(input: BuildInput, findings: Findings): CheckSpec[] 
       check: parseTarget(target),
       probes: ['readiness'],
     }));
-    if (spec && claim(spec.name, path, path)) specs.push(spec);
+    if (spec && claim(spec.name, path, path)) checks.push(spec);
   });
-  return specs;
+  return checks;
 }
 
 function checkSpec(entry: CheckEntry, defaults: Timing): CheckSpec {

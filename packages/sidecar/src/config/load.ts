@@ -1,5 +1,5 @@
 // Loading a config: read, substitute variables, validate against the schema, then build the checks with core's own validation.
-import { type CheckSpec, redact } from '@probekit/core';
+import { type ResolvedCheck, redact } from '@probekit/core';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { buildChecks, type CheckEntry, type Timing } from './checks.js';
 import { credentialProblems } from './credentials.js';
@@ -7,6 +7,7 @@ import { blameReference, type Environment, type Origin, secretValues, substitute
 import { type Locate, locator } from './locate.js';
 import { parsePath } from './path.js';
 import { readConfigFile } from './read.js';
+import { SERVER_DEFAULTS } from './schema.js';
 import { isStringAt, nounAt, schemaProblems } from './validate.js';
 
 /** The probe server's settings, resolved. */
@@ -26,7 +27,8 @@ export interface SidecarConfig {
   /** Where it came from, for messages: the file's path as given, or `--check`. */
   readonly source: string;
   readonly server: ServerSettings;
-  readonly checks: readonly CheckSpec[];
+  /** Resolved by core, defaults applied: the engine runs them without validating them again. */
+  readonly checks: readonly ResolvedCheck[];
   /** Values to blank from every reason: secret-looking variables of the environment, the details token. */
   readonly secrets: readonly string[];
   /** The file's text, to tell a real change from a touch on reload. */
@@ -44,12 +46,7 @@ export interface LoadOptions {
   readonly env?: Environment | undefined;
 }
 
-export const SERVER_DEFAULTS: ServerSettings = Object.freeze({
-  port: 8099, // the sidecar's well-known port
-  host: '0.0.0.0', // the kubelet probes the pod IP, not loopback
-  shutdownDelaySeconds: 5, // seconds of 503 before the server closes
-  details: true,
-});
+export { SERVER_DEFAULTS } from './schema.js';
 
 interface FileConfig {
   server?: {

@@ -1,6 +1,17 @@
 // The config file's JSON Schema: the one source for validation, for editors (schema/probekit.schema.json) and for the docs.
+// The number fields are generated from core's field table, so the file is refused exactly as core would refuse it.
 // `errorMessage` (an annotation editors also understand) is the message shown for any error at that node.
-import { CHECK_NAME, MAX_SECONDS, PROBE_KINDS, type ProbeKind } from '@probekit/core';
+import {
+  CHECK_NAME,
+  LISTEN_PORT_FIELD,
+  type NumberField,
+  PORT_FIELD,
+  PROBE_KINDS,
+  type ProbeKind,
+  secondsField,
+  TIMING_FIELDS,
+} from '@probekit/core';
+import type { ServerSettings } from './load.js';
 
 /** The check name the sidecar uses for its own shutdown gate. */
 export const SHUTDOWN_CHECK = 'shutdown';
@@ -13,8 +24,27 @@ export const PASTED_PROBES = {
   startupProbe: 'startup',
 } as const satisfies Record<string, ProbeKind>;
 
-export const PORT_MESSAGE = 'must be an integer 1-65535';
+/** The probe server's defaults, which the schema's descriptions show. */
+export const SERVER_DEFAULTS: ServerSettings = Object.freeze({
+  port: 8099, // the sidecar's well-known port
+  host: '0.0.0.0', // the kubelet probes the pod IP, not loopback
+  shutdownDelaySeconds: 5, // seconds of 503 before the server closes
+  details: true,
+});
+
+export const PORT_MESSAGE = PORT_FIELD.message;
 const MAPPING = 'must be a mapping';
+
+/** The fragment for one of core's number fields: its bounds and message as core checks them, its default shown. */
+function field(spec: NumberField, fallback = spec.default) {
+  return {
+    type: spec.type,
+    ...(spec.exclusiveMinimum ? { exclusiveMinimum: spec.minimum } : { minimum: spec.minimum }),
+    maximum: spec.maximum,
+    description: fallback === undefined ? spec.description : `${spec.description} Default: ${fallback}.`,
+    errorMessage: spec.message,
+  };
+}
 
 const host = {
   type: 'string',
@@ -23,52 +53,17 @@ const host = {
   description: 'Host name or IP address to connect to. Default: 127.0.0.1, the pod itself.',
   errorMessage: 'must be a host name or IP address',
 };
-const port = {
-  type: 'integer',
-  title: 'Port number',
-  minimum: 1,
-  maximum: 65535,
-  description: 'Port number. Named ports only resolve in a pod spec, so give the number.',
-  errorMessage: PORT_MESSAGE,
-};
+const port = { title: 'Port number', ...field(PORT_FIELD) };
 
-const timing = {
-  initialDelaySeconds: {
-    type: 'number',
-    minimum: 0,
-    maximum: MAX_SECONDS,
-    description: 'Seconds to wait before the first run. Default: 0.',
-    errorMessage: `must be a number of seconds from 0 up to ${MAX_SECONDS}`,
-  },
-  periodSeconds: {
-    type: 'number',
-    exclusiveMinimum: 0,
-    maximum: MAX_SECONDS,
-    description: 'Seconds between the starts of two runs; fractions allowed. Default: 10.',
-    errorMessage: `must be a positive number of seconds up to ${MAX_SECONDS}`,
-  },
-  timeoutSeconds: {
-    type: 'number',
-    exclusiveMinimum: 0,
-    maximum: MAX_SECONDS,
-    description: 'Seconds a run may take before it fails as a timeout. Default: 1.',
-    errorMessage: `must be a positive number of seconds up to ${MAX_SECONDS}`,
-  },
-  successThreshold: {
-    type: 'integer',
-    minimum: 1,
-    maximum: 1_000_000,
-    description: 'Consecutive successes to become passing; must be 1 for liveness and startup. Default: 1.',
-    errorMessage: 'must be an integer of at least 1',
-  },
-  failureThreshold: {
-    type: 'integer',
-    minimum: 1,
-    maximum: 1_000_000,
-    description: 'Consecutive failures to become failing. Default: 3.',
-    errorMessage: 'must be an integer of at least 1',
-  },
-} as const;
+const timing = Object.fromEntries(
+  Object.entries(TIMING_FIELDS).map(([key, spec]) => [key, field(spec)]),
+) as Record<keyof typeof TIMING_FIELDS, ReturnType<typeof field>>;
+
+const shutdownDelaySeconds: NumberField = {
+  ...secondsField(0, 'After SIGTERM, seconds to keep answering (readiness 503) before closing.'),
+  maximum: 3600, // a pod's grace period is rarely longer; an hour is surely a mistake
+  message: 'must be a number of seconds from 0 up to 3600',
+};
 
 const httpGet = {
   type: 'object',
@@ -254,29 +249,17 @@ export const CONFIG_SCHEMA = {
       description: 'The probe server.',
       additionalProperties: false,
       properties: {
-        port: {
-          type: 'integer',
-          minimum: 0,
-          maximum: 65535,
-          description: 'Port to listen on; 0 picks a free one. Default: 8099.',
-          errorMessage: 'must be an integer 0-65535',
-        },
+        port: field(LISTEN_PORT_FIELD, SERVER_DEFAULTS.port),
         host: {
           type: 'string',
           minLength: 1,
-          description: 'Address to listen on. Default: 0.0.0.0 (the kubelet probes the pod IP).',
+          description: `Address to listen on. Default: ${SERVER_DEFAULTS.host} (the kubelet probes the pod IP).`,
           errorMessage: 'must be a host name or IP address',
         },
-        shutdownDelaySeconds: {
-          type: 'number',
-          minimum: 0,
-          maximum: 3600,
-          description: 'After SIGTERM, seconds to keep answering (readiness 503) before closing. Default: 5.',
-          errorMessage: 'must be a number of seconds from 0 up to 3600',
-        },
+        shutdownDelaySeconds: field(shutdownDelaySeconds, SERVER_DEFAULTS.shutdownDelaySeconds),
         details: {
           type: 'boolean',
-          description: 'Show reasons (?verbose, JSON checks, failing lines). Default: true.',
+          description: `Show reasons (?verbose, JSON checks, failing lines). Default: ${SERVER_DEFAULTS.details}.`,
           errorMessage: 'must be true or false',
         },
         detailsToken: {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { CHECK_DEFAULTS, type Prober } from '@probekit/core';
+import { Engine, resolveCheck } from '@probekit/core';
 import { loadConfig, SERVER_DEFAULTS } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
 
@@ -48,20 +48,31 @@ checks:
 `;
 
 describe('loadConfig', () => {
+  it('resolves the checks once, with core: the engine takes them as they are', async () => {
+    const config = await loadConfig({ file: file(DESIGN_EXAMPLE), env: {} });
+    for (const check of config.checks) {
+      assert.ok(Object.isFrozen(check));
+      assert.equal(resolveCheck(check), check);
+    }
+    const engine = new Engine({ checks: config.checks });
+    assert.deepEqual(engine.checks, config.checks);
+    await engine.stop();
+  });
+
   it("loads DESIGN.md's example: Kubernetes Probe objects, defaults applied, host 127.0.0.1", async () => {
     const config = await loadConfig({ file: file(DESIGN_EXAMPLE), env: {} });
     assert.deepEqual(config.server, { port: 8099, host: '0.0.0.0', shutdownDelaySeconds: 5, details: true });
     assert.deepEqual(
       config.checks.map((spec) => [
         spec.name,
-        (spec.check as Prober).target,
+        spec.prober.target,
         spec.periodSeconds,
         spec.probes,
         spec.critical,
       ]),
       [
-        ['db', 'tcp://postgres.default.svc:5432', 5, ['readiness'], undefined],
-        ['app', 'http://127.0.0.1:8080/healthz', 5, ['readiness', 'liveness'], undefined],
+        ['db', 'tcp://postgres.default.svc:5432', 5, ['readiness'], true],
+        ['app', 'http://127.0.0.1:8080/healthz', 5, ['readiness', 'liveness'], true],
         ['ready-file', 'exec:test -f /var/ready', 5, ['readiness'], false],
       ],
     );
@@ -87,7 +98,7 @@ checks:
       env: {},
     });
     assert.deepEqual(
-      config.checks.map((spec) => spec.successThreshold ?? CHECK_DEFAULTS.successThreshold),
+      config.checks.map((check) => check.successThreshold),
       [2, 1],
     );
   });
@@ -139,16 +150,16 @@ checks:
     assert.deepEqual(
       config.checks.map((spec) => [
         spec.name,
-        (spec.check as Prober).target,
+        spec.prober.target,
         spec.probes,
         spec.periodSeconds,
         spec.failureThreshold,
         spec.critical,
       ]),
       [
-        ['app', 'http://127.0.0.1:8080/ready', ['readiness'], 5, undefined, false],
-        ['live', 'tcp://127.0.0.1:8080', ['liveness'], undefined, 5, undefined],
-        ['boot', 'exec:test -f /ready', ['startup'], undefined, undefined, undefined],
+        ['app', 'http://127.0.0.1:8080/ready', ['readiness'], 5, 3, false],
+        ['live', 'tcp://127.0.0.1:8080', ['liveness'], 10, 5, true],
+        ['boot', 'exec:test -f /ready', ['startup'], 10, 3, true],
       ],
     );
     assert.deepEqual(config.warnings, []);
