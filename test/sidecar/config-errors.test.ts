@@ -1,23 +1,18 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are ${VAR} references on purpose
 // Broken config files through the real binary: exit code 2, every problem listed with its path.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { kubeProbe, runCli, startServe, tcpTarget, tempDir, until } from './helpers.js';
 
 const temp = tempDir();
 after(() => temp.remove());
 
-const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]'];
-for (const [previous, name] of [
-  ['a', 'b'],
-  ['b', 'c'],
-  ['c', 'd'],
-  ['d', 'e'],
-  ['e', 'f'],
-  ['f', 'g'],
-]) {
-  bomb.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(', ')}]`);
-}
+// The loader's own fixture: one alias bomb for the unit test and this one.
+const bomb = readFileSync(
+  new URL('../../packages/sidecar/test/config/fixtures/alias-bomb.yaml', import.meta.url),
+  'utf8',
+);
 
 const BROKEN: { what: string; text: string; expect: string[] }[] = [
   {
@@ -91,7 +86,7 @@ const BROKEN: { what: string; text: string; expect: string[] }[] = [
       'checks[0].httpGet.host: must not carry credentials ("admin:***@db"): send an Authorization header instead, httpHeaders: [{ name: Authorization, value: "${HTTP_AUTH}" }]',
     ],
   },
-  { what: 'alias bomb', text: `${bomb.join('\n')}\n`, expect: ['(file): expands too many aliases'] },
+  { what: 'alias bomb', text: bomb, expect: ['(file): expands too many aliases'] },
   {
     what: 'several problems at once',
     text: 'server: { port: -1 }\ndefaults: { timeoutSeconds: 0 }\nchecks: {}\n',
