@@ -1,5 +1,6 @@
 // The config file's JSON Schema: the one source for validation, for editors (schema/probekit.schema.json) and for the docs.
 // The number fields are generated from core's field table, so the file is refused exactly as core would refuse it.
+// Longer than most modules on purpose: it is one declaration, read top to bottom like the file it describes.
 // `errorMessage` (an annotation editors also understand) is the message shown for any error at that node.
 import {
   CHECK_NAME,
