@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { closestName } from '../src/suggest.js';
 
-const KEYS = ['name', 'tcpSocket', 'exec', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'host', 'port'];
+const KEYS = [
+  'name',
+  'tcpSocket',
+  'exec',
+  'periodSeconds',
+  'timeoutSeconds',
+  'failureThreshold',
+  'host',
+  'port',
+];
 
 describe('closestName', () => {
   const table: [string, string | undefined][] = [
