@@ -1,11 +1,13 @@
 // The target shorthand of the CLI and of inline checks: tcp://h:p, http(s)://…, grpc://h:p[/service], exec:cmd arg…
 import { createHash } from 'node:crypto';
 import { InvalidCheckError } from '../errors.js';
+import { redact } from '../redact.js';
 import type { Prober } from '../types.js';
 import { exec } from './exec.js';
 import { grpc } from './grpc.js';
 import { type HttpHeader, httpGet } from './http.js';
 import { tcpSocket } from './tcp.js';
+import { splitWords } from './words.js';
 
 const EXPECTED =
   'must be tcp://host:port, http(s)://host[:port][/path], grpc://host:port[/service] or exec:command [args]';
@@ -29,8 +31,8 @@ export function parseTarget(
 function parseTargetOnly(text: string, httpHeaders: readonly HttpHeader[]): Prober {
   if (typeof text !== 'string') throw new InvalidCheckError('target', EXPECTED, text);
   if (text.startsWith('exec:')) {
-    // Split on whitespace, no shell: write `exec:sh -c …` in a config file when quoting matters.
-    const command = text.slice('exec:'.length).trim().split(/\s+/).filter(Boolean);
+    // Split with shell quoting, but no shell runs: what only a shell could do is refused.
+    const command = splitWords(text.slice('exec:'.length), redact(text));
     if (command.length === 0) throw new InvalidCheckError('target', 'must name a command after exec:', text);
     return exec({ command });
   }

@@ -6,7 +6,7 @@ import { InvalidCheckError } from '../../src/errors.js';
 const NAME = /^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/;
 
 describe('parseTarget', () => {
-  const valid: [string, string, string, unknown][] = [
+  const valid: [string, string, string | undefined, unknown][] = [
     [
       'tcp://127.0.0.1:5432',
       'tcpSocket',
@@ -73,12 +73,31 @@ describe('parseTarget', () => {
       'exec:pg_isready -h db',
       { kind: 'exec', command: ['pg_isready', '-h', 'db'], env: {} },
     ],
+    // Quoted as a POSIX shell quotes, and nothing more: the words are the argv, no shell runs.
+    [
+      'exec:sh -c "exit 3"',
+      'exec',
+      "exec:sh -c 'exit 3'",
+      { kind: 'exec', command: ['sh', '-c', 'exit 3'], env: {} },
+    ],
+    [
+      `exec:sh -c 'test -f /x && echo "$HOME" | wc -l'`,
+      'exec',
+      `exec:sh -c 'test -f /x && echo "$HOME" | wc -l'`,
+      { kind: 'exec', command: ['sh', '-c', 'test -f /x && echo "$HOME" | wc -l'], env: {} },
+    ],
+    [
+      `exec:printf "a\\"b\\\\c\\$" it\\'s a\\ b "" ''`,
+      'exec',
+      undefined,
+      { kind: 'exec', command: ['printf', 'a"b\\c$', "it's", 'a b', '', ''], env: {} },
+    ],
   ];
   for (const [text, kind, target, identity] of valid) {
     it(`parses ${text}`, () => {
       const prober = parseTarget(text);
       assert.equal(prober.kind, kind);
-      assert.equal(prober.target, target);
+      if (target !== undefined) assert.equal(prober.target, target);
       if (identity !== undefined) assert.deepEqual(prober.identity, identity);
     });
   }
@@ -96,6 +115,27 @@ describe('parseTarget', () => {
     ['ftp://h:21', 'target: must be tcp://host:port'],
     ['exec:', 'target: must name a command after exec:'],
     ['exec:   ', 'target: must name a command after exec:'],
+    // What a shell would do more than split: refused, with the way to say it.
+    ['exec:sh -c "exit 3', 'target: has an unterminated " quote'],
+    ["exec:sh -c 'exit 3", "target: has an unterminated ' quote"],
+    ['exec:echo a\\', 'target: ends with a lone \\'],
+    ['exec:pg_isready | grep ok', `target: "|" needs a shell: write exec:sh -c '…'`],
+    ['exec:a; b', 'target: ";" needs a shell'],
+    ['exec:a && b', 'target: "&" needs a shell'],
+    ['exec:a > /tmp/x', 'target: ">" needs a shell'],
+    ['exec:a < /tmp/x', 'target: "<" needs a shell'],
+    ['exec:(a)', 'target: "(" needs a shell'],
+    ['exec:ls *.txt', 'target: "*" needs a shell'],
+    ['exec:ls file?', 'target: "?" needs a shell'],
+    ['exec:ls [ab]', 'target: "[" needs a shell'],
+    ['exec:echo $HOME', 'target: "$" needs a shell'],
+    ['exec:echo "$HOME"', 'target: "$" needs a shell'],
+    ['exec:echo $(id)', 'target: "$" needs a shell'],
+    ['exec:echo `id`', 'target: "`" needs a shell'],
+    ['exec:echo "`id`"', 'target: "`" needs a shell'],
+    ['exec:cat ~/x', 'target: "~" needs a shell'],
+    ['exec:echo #note', 'target: "#" needs a shell'],
+    ['exec:PGHOST=db pg_isready', 'target: "PGHOST=…" needs a shell'],
     ['', 'target: must be tcp://host:port'],
   ];
   for (const [text, start] of invalid) {

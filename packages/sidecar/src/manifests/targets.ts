@@ -4,14 +4,12 @@ import type { CheckEntry } from './translate.js';
 
 /** The config entry for one target; core's parser validates it first and throws InvalidCheckError if it is wrong. */
 export function targetToCheck(target: string): CheckEntry {
-  parseTarget(target);
+  const prober = parseTarget(target);
   const name = defaultCheckName(target);
-  if (target.startsWith('exec:')) {
-    return {
-      name,
-      exec: { command: target.slice('exec:'.length).trim().split(/\s+/) },
-      probes: ['readiness'],
-    };
+  if (prober.kind === 'exec') {
+    // The argv as core split it (shell quoting, no shell): an exec prober's identity carries it.
+    const { command } = prober.identity as { readonly command: readonly string[] };
+    return { name, exec: { command: [...command] }, probes: ['readiness'] };
   }
   const url = new URL(target);
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');

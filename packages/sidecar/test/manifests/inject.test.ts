@@ -229,6 +229,10 @@ describe('probekit inject', () => {
     );
   });
 
+  it('writes an exec: dependency as the argv core splits it (shell quoting, no shell)', () => {
+    assert.deepEqual(targetToCheck(`exec:sh -c "exit 3"`)['exec'], { command: ['sh', '-c', 'exit 3'] });
+  });
+
   it('leaves an exec probe in its container and says so; the Pod still gets the sidecar', () => {
     const result = inject([fixture('pod.yaml')], OPTIONS);
     assert.deepEqual(result.notes, [
