@@ -1,5 +1,5 @@
 // The `httpGet` kind, after the kubelet's pkg/probe/http: GET, 2xx/3xx pass, same-host redirects only, 10 KiB body cap.
-import http, { type OutgoingHttpHeaders } from 'node:http';
+import type { OutgoingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
 import { InvalidCheckError } from '../errors.js';
 import { lazy } from '../lazy.js';
@@ -31,6 +31,9 @@ export interface HttpGetOptions {
 
 // node:https (and tls under it) only for a check that speaks it.
 const https = lazy<typeof import('node:https')>('node:https');
+// node:http required, never imported: on Node 22+ an ESM import of it reads every export for its facade, and the
+// lazy `WebSocket` getter among them loads undici, tls and http2 (~14 MiB RSS and tens of ms for whoever imports core).
+const http = lazy<typeof import('node:http')>('node:http');
 
 const KEYS = ['host', 'port', 'path', 'scheme', 'httpHeaders', 'verifyTls'];
 const MAX_BODY_BYTES = 10 * 1024; // the kubelet's maxRespBodyLength
@@ -115,7 +118,7 @@ function get(url: URL, headers: OutgoingHttpHeaders, verifyTls: boolean, signal:
     const secure = url.protocol === 'https:';
     const bare = url.hostname.replace(/^\[(.*)\]$/, '$1');
     // agent: false — a fresh connection each time, no keep-alive, nothing global (proxies) applies.
-    const request = (secure ? https() : http).request(url, {
+    const request = (secure ? https() : http()).request(url, {
       method: 'GET',
       agent: false,
       headers,

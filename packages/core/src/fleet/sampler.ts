@@ -1,9 +1,12 @@
 // One round of asking: at most `sample` random peers, a few at a time, each once with a short timeout.
 // A peer that does not answer, or answers anything but a /fleetz document, is silent and not counted.
-import { request } from 'node:http';
+import { lazy } from '../lazy.js';
 import { VERSION } from '../version.js';
 import { FLEETZ_PATH, type FleetzBody } from './fleetz.js';
 import type { FleetState } from './local.js';
+
+// Required, not imported: an ESM import of node:http loads undici, tls and http2 on Node 22+ (see checks/http.ts).
+const http = lazy<typeof import('node:http')>('node:http');
 
 /** What one round heard. */
 export interface RoundAnswers {
@@ -68,7 +71,7 @@ export function fetchFleetz(peer: string, timeoutMs: number): Promise<FleetzBody
     } catch {
       return resolve(undefined);
     }
-    const req = request(
+    const req = http().request(
       url,
       {
         agent: false,
