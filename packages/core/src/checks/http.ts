@@ -31,8 +31,8 @@ export interface HttpGetOptions {
 
 // node:https (and tls under it) only for a check that speaks it.
 const https = lazy<typeof import('node:https')>('node:https');
-// node:http required, never imported: on Node 22+ an ESM import of it reads every export for its facade, and the
-// lazy `WebSocket` getter among them loads undici, tls and http2 (~14 MiB RSS and tens of ms for whoever imports core).
+// node:http required, never imported: on Node 22+ an ESM import of it reads every export for its facade, and
+// the lazy `WebSocket` getter among them loads undici, tls and http2 (~14 MiB RSS, tens of ms) for every importer.
 const http = lazy<typeof import('node:http')>('node:http');
 
 const KEYS = ['host', 'port', 'path', 'scheme', 'httpHeaders', 'verifyTls'];
