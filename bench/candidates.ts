@@ -91,7 +91,7 @@ export function sidecarServer(n: number, periodSeconds = 5): Server {
 }
 
 /**
- * The app fixture (bench/servers/app.mjs): node:http with its own `/ok`, plus the SDK's handler with `checks` checks
+ * The app fixture (bench/servers/app.cjs): node:http with its own `/ok`, plus the SDK's handler with `checks` checks
  * at `periodSeconds` when `checks` > 0 (and `/metrics` when `metrics`).
  */
 export function appServer(
@@ -110,7 +110,7 @@ export function appServer(
     startedPath: '/ok',
     missing: checks === 0 ? always : () => sdkMissing('node'),
     command: (port, env) =>
-      nodeScript(env, 'app.mjs', port, checks, env.targetPort, options.periodSeconds ?? 10, metrics ? 1 : 0),
+      nodeScript(env, 'app.cjs', port, checks, env.targetPort, options.periodSeconds ?? 10, metrics ? 1 : 0),
   };
 }
 

@@ -94,7 +94,7 @@ export async function hostApp(settings: Settings, env: Environment): Promise<Sec
     ];
   });
   const body = [
-    `The app (bench/servers/app.mjs): node:http answering \`/ok\`; with the SDK, its node:http handler in front with ${CHECKS} ` +
+    `The app (bench/servers/app.cjs): node:http answering \`/ok\`; with the SDK, its node:http handler in front with ${CHECKS} ` +
       'checks at `periodSeconds: 1` (`tcpSocket`, `httpGet` and function checks in turn). An open-loop generator on the other ' +
       `core sends \`GET /ok\` at a fixed ${fmt(settings.appRate)} requests a second over keep-alive connections for ` +
       `${settings.appSeconds} s after 1 s of warm-up, whether or not earlier ones were answered; a latency runs from the moment ` +
