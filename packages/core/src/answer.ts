@@ -1,9 +1,8 @@
 // The one HTTP-agnostic answer: every adapter and the sidecar turn a request into (status, headers, body) here.
 // Answers are pure functions of a snapshot, cached per snapshot, so a probe request does no I/O and runs no check.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { statusFor, worst } from './state.js';
-import type { CheckSnapshot, HealthStatus, ProbeKind, Snapshot } from './types.js';
-import { PROBE_KINDS } from './types.js';
+import { checkStatus, gates, kindState } from './state.js';
+import type { CheckSnapshot, HealthStatus, ProbeKind, ProbeSnapshot, Snapshot } from './types.js';
 
 /** An HTTP answer, ready for any server to send. */
 export interface Answer {
@@ -180,53 +179,29 @@ function render(snapshot: Snapshot, request: ParsedRequest, details: boolean): A
   const segment = PROBE_PATHS[request.kind];
   if (request.check !== undefined) {
     const check = snapshot.byName.get(request.check);
-    if (!check || (request.kind !== 'all' && !check.probes.includes(request.kind))) {
+    if (!check || !gates(check, request.kind)) {
       const message = `check ${JSON.stringify(request.check)} is not part of ${segment}\n`;
       return { status: 404, headers: { ...ANSWER_HEADERS, 'content-type': TEXT }, body: message };
     }
-    return renderChecks(segment, [check], checkStatus(check, request), undefined, request, details, []);
+    const alone = checkStatus(check, request.kind, true);
+    return renderChecks(segment, [check], { status: alone }, request, details, []);
   }
   const excluded = new Set(request.exclude);
-  const members = snapshot.checks.filter(
-    (check) => request.kind === 'all' || check.probes.includes(request.kind),
-  );
-  const included = members.filter((check) => !excluded.has(check.name));
-  let status: HealthStatus = 'pass';
-  for (const check of included) status = worst(status, checkStatus(check, request));
-  // Readiness waits for startup, whatever its own checks say (kubelet: probes start once the container started).
-  const starting =
-    (request.kind === 'readiness' || request.kind === 'all') && snapshot.probes.startup.status === 'fail';
-  if (starting) status = 'fail';
+  const members = snapshot.checks.filter((check) => gates(check, request.kind));
   const unmatched = request.exclude.filter((name) => !members.some((check) => check.name === name));
-  return renderChecks(
-    segment,
-    members,
-    status,
-    starting ? 'starting' : undefined,
-    request,
-    details,
-    unmatched,
-    excluded,
-  );
+  const state = kindState(snapshot.checks, request.kind, excluded);
+  return renderChecks(segment, members, state, request, details, unmatched, excluded);
 }
 
-// A check asked for alone (`/readyz/<check>`) answers for itself: failing is `fail`, since `critical`
-// shapes only the aggregate.
-function checkStatus(check: CheckSnapshot, request: ParsedRequest): HealthStatus {
-  const { kind } = request;
-  let status: HealthStatus = 'pass';
-  if (kind !== 'all') status = statusFor(check, kind);
-  else
-    for (const probe of PROBE_KINDS)
-      if (check.probes.includes(probe)) status = worst(status, statusFor(check, probe));
-  return status === 'warn' && request.check !== undefined ? 'fail' : status;
+// How a check reads in this answer: alone, a failing check fails whatever `critical` says.
+function statusIn(check: CheckSnapshot, request: ParsedRequest): HealthStatus {
+  return checkStatus(check, request.kind, request.check !== undefined);
 }
 
 function renderChecks(
   segment: string,
   checks: readonly CheckSnapshot[],
-  status: HealthStatus,
-  reason: string | undefined,
+  { status, reason }: ProbeSnapshot,
   request: ParsedRequest,
   details: boolean,
   unmatched: readonly string[],
@@ -247,7 +222,7 @@ function renderChecks(
   const lines = checks.map((check) =>
     excluded.has(check.name)
       ? `[+]${check.name} excluded: ok`
-      : line(check, checkStatus(check, request), request.kind),
+      : line(check, statusIn(check, request), request.kind),
   );
   if (unmatched.length > 0) {
     lines.push(
@@ -287,7 +262,7 @@ function healthJson(
   const entries: Record<string, unknown[]> = {};
   for (const check of checks) {
     if (excluded.has(check.name)) continue;
-    const own = checkStatus(check, request);
+    const own = statusIn(check, request);
     entries[check.name] = [
       {
         status: own,

@@ -44,7 +44,7 @@ export {
 export { METRIC_NAMES, registerMetrics } from './metrics.js';
 export { cap, MAX_REASON_LENGTH, redact } from './redact.js';
 export { type RunEnd, runProber } from './run.js';
-export { aggregate, applyResult, passesFor, statusFor, type ThresholdState } from './state.js';
+export { applyResult, kindState, passesFor, statusFor, type ThresholdState } from './state.js';
 export { closestName } from './suggest.js';
 export * from './types.js';
 export { VERSION } from './version.js';

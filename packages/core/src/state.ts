@@ -65,29 +65,50 @@ export function worst(a: HealthStatus, b: HealthStatus): HealthStatus {
   return a === 'warn' || b === 'warn' ? 'warn' : 'pass';
 }
 
-/** Aggregates the checks of one probe kind, skipping excluded names; a kind with no checks passes. */
-export function aggregate(
-  checks: readonly CheckSnapshot[],
-  probe: ProbeKind,
-  excluded?: ReadonlySet<string>,
-): HealthStatus {
-  let status: HealthStatus = 'pass';
-  for (const check of checks) {
-    if (!check.probes.includes(probe) || excluded?.has(check.name)) continue;
-    status = worst(status, statusFor(check, probe));
-    if (status === 'fail') break;
-  }
-  return status;
+/** Whether `check` takes part in `kind`; every check takes part in `all` (`/healthz`). */
+export function gates(check: Pick<CheckSnapshot, 'probes'>, kind: ProbeKind | 'all'): boolean {
+  return kind === 'all' || check.probes.includes(kind);
 }
 
-/** The three probe kinds; readiness fails with `starting` until startup has passed. */
+/**
+ * A check's status as `kind` reads it; for `all`, the worst over the kinds it gates. `alone` (`/readyz/<check>`):
+ * a failing check fails whatever `critical` says, since `critical` shapes only the aggregate.
+ */
+export function checkStatus(check: CheckSnapshot, kind: ProbeKind | 'all', alone = false): HealthStatus {
+  let status: HealthStatus = 'pass';
+  if (kind !== 'all') status = statusFor(check, kind);
+  else for (const probe of check.probes) status = worst(status, statusFor(check, probe));
+  return alone && status === 'warn' ? 'fail' : status;
+}
+
+/**
+ * The state of one probe kind, or of every kind together (`all`): the worst status of its checks, `excluded`
+ * left out; a kind with no checks passes. Readiness (and `all`) fails with `starting` while startup fails,
+ * whatever its own checks say (kubelet: probes start once the container has started). The one rule: snapshots
+ * and answers both decide by it.
+ */
+export function kindState(
+  checks: readonly CheckSnapshot[],
+  kind: ProbeKind | 'all',
+  excluded?: ReadonlySet<string>,
+): ProbeSnapshot {
+  if ((kind === 'readiness' || kind === 'all') && kindState(checks, 'startup').status === 'fail') {
+    return { status: 'fail', reason: 'starting' };
+  }
+  let status: HealthStatus = 'pass';
+  for (const check of checks) {
+    if (!gates(check, kind) || excluded?.has(check.name)) continue;
+    status = worst(status, checkStatus(check, kind));
+    if (status === 'fail') break;
+  }
+  return { status };
+}
+
+/** The three probe kinds' states, as a snapshot keeps them. */
 export function probeStates(checks: readonly CheckSnapshot[]): Record<ProbeKind, ProbeSnapshot> {
-  const startup = aggregate(checks, 'startup');
-  const liveness = aggregate(checks, 'liveness');
-  const readiness = aggregate(checks, 'readiness');
   return {
-    startup: { status: startup },
-    liveness: { status: liveness },
-    readiness: startup === 'fail' ? { status: 'fail', reason: 'starting' } : { status: readiness },
+    startup: kindState(checks, 'startup'),
+    liveness: kindState(checks, 'liveness'),
+    readiness: kindState(checks, 'readiness'),
   };
 }

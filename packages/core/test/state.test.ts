@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   applyResult,
+  checkStatus,
   INITIAL_THRESHOLD_STATE,
+  kindState,
   passesFor,
   probeStates,
   type ThresholdState,
@@ -161,6 +163,17 @@ describe('aggregation', () => {
     assert.equal(probeStates(checks).liveness.status, 'pass');
     const started = [snap('boot', ['startup'], '1'), snap('db', ['readiness'], '1')];
     assert.deepEqual(probeStates(started).readiness, { status: 'pass' });
+  });
+
+  it('one rule for a kind with checks left out, for every kind together, and for a check alone', () => {
+    const checks = [snap('db', ['readiness'], '0'), snap('search', ['readiness'], '0', false)];
+    assert.deepEqual(kindState(checks, 'readiness', new Set(['db'])), { status: 'warn' });
+    assert.deepEqual(kindState(checks, 'all', new Set(['db', 'search'])), { status: 'pass' });
+    const booting = [snap('boot', ['startup'], ''), ...checks];
+    assert.deepEqual(kindState(booting, 'all', new Set(['boot'])), { status: 'fail', reason: 'starting' });
+    assert.equal(checkStatus(snap('search', ['readiness'], '0', false), 'readiness'), 'warn');
+    assert.equal(checkStatus(snap('search', ['readiness'], '0', false), 'readiness', true), 'fail');
+    assert.equal(checkStatus(snap('app', ['readiness', 'liveness'], ''), 'all'), 'fail');
   });
 
   it('a check gating two kinds is read by each kind’s own rule', () => {
