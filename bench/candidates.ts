@@ -20,6 +20,12 @@ export interface Environment {
   readonly dir: string;
 }
 
+export interface Command {
+  readonly file: string;
+  readonly args: string[];
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 export interface Server {
   readonly id: string;
   readonly label: string;
@@ -28,8 +34,8 @@ export interface Server {
   readonly startedPath: string;
   /** Why it cannot run here (`not built`), or undefined. */
   missing(): Promise<string | undefined>;
-  /** The command line of a server listening on 127.0.0.1:`port`. */
-  command(port: number, env: Environment): { file: string; args: string[] };
+  /** The command line of a server listening on 127.0.0.1:`port` (and environment variables it needs). */
+  command(port: number, env: Environment): Command;
 }
 
 export interface Endpoint {

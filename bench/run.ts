@@ -22,6 +22,7 @@ import { checkCost } from './sections/checkcost.js';
 import { footprint } from './sections/footprint.js';
 import { hostApp } from './sections/hostapp.js';
 import { metricsCost } from './sections/metrics.js';
+import { options } from './sections/options.js';
 import { reaction } from './sections/reaction.js';
 import { scale } from './sections/scale.js';
 import { throughput } from './sections/throughput.js';
@@ -29,6 +30,7 @@ import { throughput } from './sections/throughput.js';
 type Section = (settings: Settings, env: Environment) => Promise<SectionResult>;
 const SECTIONS: Readonly<Record<string, Section>> = {
   footprint,
+  options,
   throughput,
   hostapp: hostApp,
   checkcost: checkCost,

@@ -26,9 +26,9 @@ export async function launch(
   const missing = await server.missing();
   if (missing) return { reason: missing };
   const port = await freePort();
-  const { file, args } = server.command(port, env);
+  const { file, args, env: vars } = server.command(port, env);
   const spawned = spawnPinned(SERVER_CPU, file, args, {
-    env: { ...process.env, NODE_ENV: 'production', ...extraEnv },
+    env: { ...process.env, NODE_ENV: 'production', ...vars, ...extraEnv },
   });
   const url = (path: string) => `http://127.0.0.1:${port}${path}`;
   try {

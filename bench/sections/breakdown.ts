@@ -18,6 +18,7 @@ const VARIANTS: readonly [string, string][] = [
 ];
 
 const DEPENDENCIES = [
+  'node:http',
   'fastify',
   '@probekit/core',
   'execa',
@@ -51,8 +52,10 @@ export async function breakdown(settings: Settings, env: Environment): Promise<S
     '',
     '### Start-up price of each dependency',
     '',
-    'Each imported alone into a fresh `node` on the server core (median of 3): time to import and RSS growth. Not additive: ' +
-      'packages share node’s own modules and each other.',
+    'Each imported alone (an ESM `import()`) into a fresh `node` on the server core (median of 3): time to import and RSS ' +
+      'growth. Not additive: packages share node’s own modules and each other. `node:http` is the price of importing a ' +
+      'builtin from ESM on Node 22+ (its facade reads every export, and a lazy getter loads undici, tls and http2); a ' +
+      '`require()` of it costs a few ms.',
     '',
     table(['import', 'ms', 'RSS MiB'], importRows),
   ].join('\n');

@@ -1,20 +1,10 @@
 // Issue 11, the per-pod cost: spawn → first 200 (and, for the sidecar, → first /readyz 200 with every check passed
 // at its first run), and RSS 10 s after start, each against the bare node:http server of the same run; the SDK's
 // addition to an app; the sidecar's memory per check at 100 and 1,000 checks.
-import { type Environment, type Server, server } from '../candidates.js';
-import { until } from '../lib/http.js';
-import {
-  cpuTimes,
-  freePort,
-  rssKiB,
-  SERVER_CPU,
-  type Spawned,
-  sleep,
-  spawnPinned,
-  tail,
-} from '../lib/proc.js';
+import { type Environment, server } from '../candidates.js';
 import { type SectionResult, type TargetRow, table, unavailable } from '../lib/report.js';
 import type { Settings } from '../lib/settings.js';
+import { residentSizes, type Start, startOnce } from '../lib/start.js';
 import { fmt, fmtSpread, ratioOf, type Spread, spread } from '../lib/stats.js';
 
 /** Started one at a time, in turn, for the cold-start figures. */
@@ -24,13 +14,6 @@ const RESIDENTS = [...STARTS, 'sidecar-100', 'sidecar-1000'];
 /** The sidecar's second path: the first /readyz 200 means every check passed its first run. */
 const READY_PATH: Readonly<Record<string, string>> = { sidecar: '/readyz' };
 const MB = 1e6;
-
-interface Start {
-  readonly startMs: number;
-  /** CPU time the process used until its first 200: unlike wall time, other load on the machine hardly moves it. */
-  readonly cpuMs: number;
-  readonly readyMs?: number;
-}
 
 export async function footprint(settings: Settings, env: Environment): Promise<SectionResult> {
   const reasons = new Map<string, string>();
@@ -46,7 +29,7 @@ export async function footprint(settings: Settings, env: Environment): Promise<S
     for (const id of STARTS.map((_, i) => STARTS[(i + rep) % STARTS.length] as string)) {
       if (reasons.has(id)) continue;
       try {
-        const sample = await startOnce(server(id), env);
+        const sample = await startOnce(server(id), env, READY_PATH[id]);
         starts.get(id)!.push(sample);
         console.log(
           `  ${id}: ${sample.startMs.toFixed(0)} ms to first 200` +
@@ -62,7 +45,7 @@ export async function footprint(settings: Settings, env: Environment): Promise<S
     let resident: Map<string, number>;
     try {
       resident = await residentSizes(
-        RESIDENTS.filter((id) => !reasons.has(id)),
+        RESIDENTS.filter((id) => !reasons.has(id)).map(server),
         env,
         settings.idleMs,
       );
@@ -202,57 +185,4 @@ export async function footprint(settings: Settings, env: Environment): Promise<S
     table(['checks', `RSS at ${settings.idleMs / 1000} s, MB`, 'MB per check'], growthRows),
   ].join('\n');
   return { title: 'Per-pod footprint: cold start and RSS', body, targets };
-}
-
-/** Starts `candidate` alone and times its first 200 (and the sidecar's first /readyz 200); then kills it. */
-async function startOnce(candidate: Server, env: Environment): Promise<Start> {
-  const port = await freePort();
-  const { file, args } = candidate.command(port, env);
-  const url = (path: string) => `http://127.0.0.1:${port}${path}`;
-  const begin = performance.now();
-  const spawned = spawnPinned(SERVER_CPU, file, args, { env: { ...process.env, NODE_ENV: 'production' } });
-  try {
-    const started = await until(url(candidate.startedPath), 200, { intervalMs: 2, timeoutMs: 15_000 });
-    const cpuMs = cpuTimes(spawned.pid).self;
-    const readyPath = READY_PATH[candidate.id];
-    if (readyPath === undefined) return { startMs: started - begin, cpuMs };
-    const ready = await until(url(readyPath), 200, { intervalMs: 2, timeoutMs: 15_000 });
-    return { startMs: started - begin, cpuMs, readyMs: ready - begin };
-  } catch (error) {
-    throw new Error(`${(error as Error).message}\n${tail(spawned.output())}`);
-  } finally {
-    await spawned.kill();
-  }
-}
-
-/** Starts every server, one after the other, and reads each one's RSS `idleMs` after its own spawn. */
-async function residentSizes(
-  ids: readonly string[],
-  env: Environment,
-  idleMs: number,
-): Promise<Map<string, number>> {
-  const running: Spawned[] = [];
-  const reads: Promise<[string, number]>[] = [];
-  try {
-    for (const id of ids) {
-      const candidate = server(id);
-      const port = await freePort();
-      const { file, args } = candidate.command(port, env);
-      const spawned = spawnPinned(SERVER_CPU, file, args, {
-        env: { ...process.env, NODE_ENV: 'production' },
-      });
-      running.push(spawned);
-      // The clock starts at the spawn, whatever the next servers' starts take.
-      const read = sleep(idleMs).then((): [string, number] => [id, rssKiB(spawned.pid)]);
-      read.catch(() => {}); // awaited below; a server that died meanwhile must not reject unhandled first
-      reads.push(read);
-      await until(`http://127.0.0.1:${port}${candidate.startedPath}`, 200, {
-        intervalMs: 10,
-        timeoutMs: 20_000,
-      });
-    }
-    return new Map(await Promise.all(reads));
-  } finally {
-    for (const spawned of running) await spawned.kill();
-  }
 }
