@@ -69,6 +69,14 @@ function candidates(kind: Scenario['kind'], timing: Timing): Server[] {
   ];
 }
 
+/**
+ * Whether every reaction time (ms) lies in its window: no sooner than `floor` (less FLOOR_SLACK_MS: polling and the
+ * target's acknowledgement, read just after the switch, blur it a little) and no later than 1.1 × `bound`.
+ */
+export function withinWindow(reactions: readonly number[], floor: number, bound: number): boolean {
+  return reactions.length > 0 && reactions.every((ms) => ms >= floor - FLOOR_SLACK_MS && ms <= bound * 1.1);
+}
+
 export async function reaction(settings: Settings, env: Environment): Promise<SectionResult> {
   const timing: Timing = {
     periodSeconds: settings.reactionPeriodSeconds,
@@ -147,8 +155,7 @@ export async function reaction(settings: Settings, env: Environment): Promise<Se
         id: id(candidate.id),
         goal: goal(candidate.id === 'sidecar' ? 'Sidecar' : 'Core engine'),
         figure: `${Math.round(r.min)}–${Math.round(r.max)} ms in ${Math.round(floor)}–${Math.round(bound)} ms`,
-        // POLL_MS of polling and the target's acknowledgement (read just after the switch) blur the floor a little.
-        met: r.min >= floor - FLOOR_SLACK_MS && r.max <= bound * 1.1,
+        met: withinWindow(reactions, floor, bound),
       });
     }
   }
