@@ -67,7 +67,7 @@ describe('bench harness', () => {
       // ~100 requests fell due during the stall, waiting 0–500 ms each: well over a tenth of the 400.
       assert.ok(result.p90Ms >= 100, `p90 ${result.p90Ms} ms`);
       assert.ok(result.maxMs >= 400, `max ${result.maxMs} ms`);
-      assert.ok(result.completed >= 380, `${result.completed} answered`);
+      assert.ok(result.completed >= 300, `${result.completed} answered`);
     } finally {
       server.close();
     }
