@@ -59,7 +59,7 @@ export async function breakdown(settings: Settings, env: Environment): Promise<S
     '',
     table(['import', 'ms', 'RSS MiB'], importRows),
   ].join('\n');
-  return { title: 'Where the cost goes', body, targets: [] };
+  return { title: 'Where the cost goes', body, targets: [], figures };
 }
 
 async function answerParts(settings: Settings, env: Environment): Promise<string[][]> {
@@ -117,6 +117,9 @@ async function execParts(settings: Settings, env: Environment): Promise<string[]
   }
 }
 
+/** `import-<specifier>`: each dependency's start-up price, quoted by ANALYSIS.md. */
+const figures: Record<string, string> = {};
+
 async function imports(settings: Settings, env: Environment): Promise<string[][]> {
   const rows: string[][] = [];
   const script = join(ROOT, 'bench/workers/import-cost.mjs');
@@ -140,6 +143,7 @@ async function imports(settings: Settings, env: Environment): Promise<string[][]
       }
     }
     rows.push([`\`${specifier}\``, fmtSpread(spread(ms)), fmtSpread(spread(rss), 1)]);
+    figures[`import-${specifier}`] = `${fmtSpread(spread(ms))} ms, ${fmtSpread(spread(rss), 1)} MiB`;
     console.log(`  import ${specifier}: ${fmtSpread(spread(ms))} ms, ${fmtSpread(spread(rss), 1)} MiB`);
   }
   return rows;

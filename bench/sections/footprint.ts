@@ -126,11 +126,17 @@ export async function footprint(settings: Settings, env: Environment): Promise<S
     const b = rssOf('sidecar');
     return spread(a.map((v, i) => (v - (b[i] ?? Number.NaN)) / (n - 10)));
   };
+  // Quoted by ANALYSIS.md: `start-<id>`, `cpu-<id>`, `rss-<id>`, `ready-sidecar`, `sdk-add-<id>`, `per-check-<n>`.
+  const figures: Record<string, string> = {};
   const startRows = STARTS.map((id) => {
     const s = server(id);
     const reason = reasons.get(id);
     if (reason) return [s.label, unavailable(reason), '', '', '', '', ''];
     const ready = READY_PATH[id];
+    figures[`start-${id}`] = `${fmtSpread(spread(startOf(id)))} ms`;
+    figures[`cpu-${id}`] = `${fmtSpread(spread(cpuOf(id)))} ms`;
+    figures[`rss-${id}`] = `${fmtSpread(spread(rssOf(id)), 1)} MB`;
+    if (ready) figures[`ready-${id}`] = `${fmtSpread(spread(readyOf(id)))} ms`;
     return [
       `${s.label} (\`${s.startedPath}\`)`,
       fmtSpread(spread(startOf(id))),
@@ -141,16 +147,18 @@ export async function footprint(settings: Settings, env: Environment): Promise<S
       `×${fmtSpread(ratioOf(rssOf(id), rssOf('node')), 2)}`,
     ];
   });
-  const sdkRows = ['app-sdk-3', 'app-sdk-3-metrics'].map((id) => [
-    server(id).label,
-    reasons.has(id)
-      ? unavailable(reasons.get(id) ?? '')
-      : `+${fmtSpread(differenceOf(startOf(id), startOf('node')))}`,
-    reasons.has(id) ? '' : `+${fmtSpread(differenceOf(rssOf(id), rssOf('node')), 1)}`,
-  ]);
+  const sdkRows = ['app-sdk-3', 'app-sdk-3-metrics'].map((id) => {
+    const reason = reasons.get(id);
+    if (reason) return [server(id).label, unavailable(reason), ''];
+    const start = `+${fmtSpread(differenceOf(startOf(id), startOf('node')))}`;
+    const memory = `+${fmtSpread(differenceOf(rssOf(id), rssOf('node')), 1)}`;
+    figures[`sdk-add-${id}`] = `${start} ms, ${memory} MB`;
+    return [server(id).label, start, memory];
+  });
   const growthRows = [100, 1000].map((n) => {
     const id = `sidecar-${n}`;
     if (reasons.has(id)) return [fmt(n), unavailable(reasons.get(id) ?? ''), ''];
+    figures[`per-check-${n}`] = `${fmtSpread(perCheck(n), 3)} MB`;
     return [fmt(n), fmtSpread(spread(rssOf(id)), 1), fmtSpread(perCheck(n), 4)];
   });
   const body = [
@@ -184,5 +192,5 @@ export async function footprint(settings: Settings, env: Environment): Promise<S
     '',
     table(['checks', `RSS at ${settings.idleMs / 1000} s, MB`, 'MB per check'], growthRows),
   ].join('\n');
-  return { title: 'Per-pod footprint: cold start and RSS', body, targets };
+  return { title: 'Per-pod footprint: cold start and RSS', body, targets, figures };
 }

@@ -120,7 +120,10 @@ export async function hostApp(settings: Settings, env: Environment): Promise<Sec
         )
       : unavailable(reason ?? 'not measured'),
   ].join('\n');
-  return { title: 'The host app: its own route, and probes while it is busy', body, targets };
+  const figures: Record<string, string> = {};
+  for (const [i, [, r]] of (busy ?? []).entries())
+    figures[i === 0 ? 'readyz-idle' : 'readyz-busy'] = `p99 ${fmt(r.p99Ms, 1)} ms, max ${fmt(r.maxMs, 1)} ms`;
+  return { title: 'The host app: its own route, and probes while it is busy', body, targets, figures };
 }
 
 function loadOn(running: Running, path: string, rate: number, settings: Settings) {

@@ -12,6 +12,7 @@ const PERIOD_SECONDS = 60;
 
 export async function metricsCost(settings: Settings, env: Environment): Promise<SectionResult> {
   const rows: string[][] = [];
+  const figures: Record<string, string> = {}; // `scrape-<n>`, quoted by ANALYSIS.md
   for (const n of settings.metricsCounts) {
     const candidate = sidecarServer(n, PERIOD_SECONDS);
     // /readyz 200: every check has run once, so every series exists.
@@ -46,6 +47,8 @@ export async function metricsCost(settings: Settings, env: Environment): Promise
       const wall = performance.now() - wall0;
       const perScrapeMs = (cpuTimes(pid).self - cpu0 - idleRate * wall) / settings.scrapes;
       console.log(`  ${n} checks: ${perScrapeMs.toFixed(2)} ms CPU per scrape, ${fmt(bytes)} bytes`);
+      figures[`scrape-${n}`] =
+        `${fmt(perScrapeMs, 2)} ms per scrape, ${fmt((perScrapeMs * 1000) / n, 1)} µs per check`;
       rows.push([
         fmt(n),
         fmt(perScrapeMs, 2),
@@ -72,5 +75,5 @@ export async function metricsCost(settings: Settings, env: Environment): Promise
       rows,
     ),
   ].join('\n');
-  return { title: '`/metrics` scrape cost', body, targets: [] };
+  return { title: '`/metrics` scrape cost', body, targets: [], figures };
 }
