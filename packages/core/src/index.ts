@@ -21,7 +21,7 @@ export {
 } from './checks/common.js';
 export { fn } from './checks/function.js';
 export * from './checks/index.js';
-export { MANUAL_KIND, manual } from './checks/manual.js';
+export { manual } from './checks/manual.js';
 export {
   CHECK_DEFAULTS,
   CHECK_NAME,

@@ -36,6 +36,12 @@ export interface Prober {
   /** Values (header values, passwords) that must never appear in an answer, a log line or a metric. */
   readonly secrets?: readonly string[];
   /**
+   * `true`: the application reports this check's results (`engine.report()`), so the engine never runs it on
+   * a schedule and its result never goes stale (`manual()`).
+   * @default false
+   */
+  readonly reported?: boolean;
+  /**
    * One run. `signal` aborts when this run times out or the engine stops. It belongs to this run only:
    * once the run has ended the engine may hand it to the next run (it does when nothing listens on it any
    * more), so work left behind must not keep it to learn of its own end.

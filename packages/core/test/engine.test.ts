@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { manual } from '../src/checks/manual.js';
 import { Engine } from '../src/engine.js';
 import { CheckUnknownError } from '../src/errors.js';
-import type { ChangeEvent, CheckSpec, RunRecord } from '../src/types.js';
+import type { ChangeEvent, CheckSpec, Prober, RunRecord } from '../src/types.js';
 
 const fast = { periodSeconds: 0.03, timeoutSeconds: 0.5 } as const;
 const noJitter = () => 0;
@@ -213,6 +213,44 @@ describe('engine', () => {
     engine.report('db', { ok: false, output: 'maintenance' });
     assert.equal(engine.snapshot().byName.get('db')?.output, 'maintenance');
     assert.equal(engine.snapshot().probes.readiness.status, 'fail');
+  });
+
+  it('a prober that says it is reported is never run nor stale, whatever its kind; others cannot be reported', async (t) => {
+    let runs = 0;
+    const switchboard: Prober = {
+      kind: 'switchboard',
+      target: 'switchboard',
+      identity: 'switchboard',
+      reported: true,
+      run: async () => {
+        runs++;
+        return { ok: true };
+      },
+    };
+    const engine = new Engine({
+      random: noJitter,
+      checks: [
+        {
+          name: 'switch',
+          check: switchboard,
+          periodSeconds: 0.02,
+          timeoutSeconds: 0.02,
+          failureThreshold: 1,
+        },
+        { name: 'db', check: async () => undefined, ...fast },
+      ],
+    });
+    t.after(() => engine.stop());
+    engine.start();
+    engine.report('switch', { ok: true });
+    await sleep(150);
+    assert.equal(runs, 0, 'never scheduled');
+    const snapshot = engine.snapshot();
+    assert.deepEqual(
+      [snapshot.byName.get('switch')?.condition, snapshot.byName.get('switch')?.stale],
+      ['passing', false],
+    );
+    assert.throws(() => engine.report('db', true), /"db" is not a manual\(\) check/);
   });
 
   it('turns every misbehaviour of a function check into a failure with a reason', async (t) => {

@@ -2,14 +2,13 @@
 import { CheckUnknownError } from '../errors.js';
 import type { Prober } from '../types.js';
 
-export const MANUAL_KIND = 'manual';
-
 /** A check whose result the application reports itself; it never goes stale. */
 export function manual(options: { componentType?: string } = {}): Prober {
   return {
-    kind: MANUAL_KIND,
+    kind: 'manual',
     target: 'manual',
-    identity: MANUAL_KIND,
+    identity: 'manual',
+    reported: true,
     componentType: options.componentType ?? 'component',
     run() {
       return Promise.reject(new CheckUnknownError('a manual check is reported, never run'));
