@@ -20,11 +20,14 @@ export interface EngineOptions {
   /** Values (tokens, passwords) to blank out of every reason, besides each prober's own. */
   readonly secrets?: readonly string[];
   /**
-   * The source of the first run's jitter, in [0, 1).
+   * The source of the first run's jitter, in [0, 1) (first runs are spread only above FIRST_RUN_SPREAD_ABOVE checks).
    * @default Math.random
    */
   readonly random?: () => number;
 }
+
+/** Up to this many checks run their first run at once; more are spread over up to one period (at most 1 s). */
+export const FIRST_RUN_SPREAD_ABOVE = 50;
 
 /** A run the engine threw away because the prober could not decide. */
 export interface DiscardedRun {
@@ -42,6 +45,8 @@ export interface EngineEvents {
 /** Runs checks on their schedules and keeps their kubelet-style state. Owns no server, reads no environment. */
 export class Engine extends EventEmitter<EngineEvents> {
   #workers = new Map<string, Worker>();
+  /** How many checks run on a schedule (reported ones do not). */
+  #scheduled = 0;
   #started = false;
   #store: StatusStore;
   #context: WorkerContext;
@@ -61,6 +66,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       limiter: new Limiter(max),
       store: this.#store,
       random: options.random ?? Math.random,
+      spreadFirstRuns: () => this.#scheduled > FIRST_RUN_SPREAD_ABOVE,
       discarded: (check, error) => this.emit('discarded', { check, error }),
     };
     this.setChecks(options.checks ?? []);
@@ -123,6 +129,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       }
     }
     this.#workers = next;
+    this.#scheduled = resolved.filter((check) => !check.prober.reported).length;
     if (this.#started) for (const worker of next.values()) if (worker.idle) worker.start();
     this.#store.list([...next.values()].map((worker) => worker.status));
     return summary;

@@ -13,6 +13,8 @@ export interface WorkerContext {
   readonly store: StatusStore;
   /** The source of the first run's jitter, in [0, 1). */
   readonly random: () => number;
+  /** Whether first runs are spread now: only when many checks would start together. */
+  readonly spreadFirstRuns: () => boolean;
   /** A run thrown away because its prober could not decide. */
   readonly discarded: (check: string, error: CheckUnknownError) => void;
 }
@@ -50,11 +52,13 @@ export class Worker {
     return this.#timer === undefined && !this.#running;
   }
 
-  /** Schedules the first run, after the initial delay and a jitter; a check whose results are reported never runs. */
+  /** Schedules the first run, after the initial delay (and a jitter when many checks start); a reported check never runs. */
   start(): void {
     if (this.check.prober.reported) return;
-    // A small jitter spreads checks that start together; at most one period, at most 1 s.
-    const jitter = this.#context.random() * Math.min(this.check.periodSeconds * 1000, 1000);
+    // Many checks starting together are spread over at most one period, at most 1 s, so that they do not all
+    // connect at once; a few run at once: their jitter would only put off the first answer (bench/ANALYSIS.md).
+    const spread = this.#context.spreadFirstRuns();
+    const jitter = spread ? this.#context.random() * Math.min(this.check.periodSeconds * 1000, 1000) : 0;
     this.#nextDueAt = performance.now() + this.check.initialDelaySeconds * 1000 + jitter;
     this.#context.store.expect(this.status, this.#nextDueAt);
     this.#arm();
