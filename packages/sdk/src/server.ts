@@ -1,8 +1,12 @@
 // A probe server of probekit's own, on node:http: the SDK's listen() port and the sidecar's. Its limits are
 // deliberate: whoever can reach a probe port must not be able to hold it, or the kubelet's next probe times out.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { NOT_FOUND } from '@probekit/core';
 import { probeRequest, type Responder, respond, sendWhenReady } from './response.js';
+
+// node:http taken from node, never imported: on Node 22+ an ESM import of it reads every export for its facade, and
+// the lazy `WebSocket` getter among them loads undici, tls and http2 (~13 MB of RSS, tens of ms) for every importer.
+const { createServer } = process.getBuiltinModule('node:http');
 
 /** Limits of a probe server. */
 export const SERVER_LIMITS = Object.freeze({
