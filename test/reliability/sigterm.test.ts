@@ -31,7 +31,7 @@ describe('SIGTERM under load', () => {
     const sidecar = await startServe(['--config', file, '--shutdown-delay', '60s']);
     t.after(() => sidecar.kill());
     sidecar.child.kill('SIGTERM');
-    await sidecar.waitForLog((line) => line.msg === 'shutting down');
+    await sidecar.waitForLog((line) => line.msg.startsWith('shutting down ('));
     const second = performance.now();
     sidecar.child.kill('SIGTERM');
     const exit = await sidecar.exited;

@@ -166,16 +166,16 @@ for (const app of ['fastify', 'http'] as const) {
       );
     });
 
-    it('a second signal ends the process at once: exit 1', async () => {
+    it('a second signal ends the process at once: exit 130 after SIGINT (128 + its number)', async () => {
       const child = await start({ APP: app, DRAIN: '60', GRACE: '120' });
       child.process.kill('SIGTERM');
       await child.logged(/"msg":"shutting down \(SIGTERM\)/);
       child.process.kill('SIGINT');
       // A drain of 60 s would outlast this test's timeout: only the forced path gets here.
       const exit = await child.exited;
-      assert.equal(exit.code, 1);
+      assert.equal(exit.code, 130);
       const last = JSON.parse(child.log.at(-1) ?? '{}') as { msg?: string };
-      assert.match(last.msg ?? '', /^shutdown forced: a second signal \(SIGINT\) arrived; .*exiting 1$/);
+      assert.match(last.msg ?? '', /^shutdown forced: a second signal \(SIGINT\) arrived; .*exiting 130$/);
     });
   });
 }

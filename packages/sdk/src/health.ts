@@ -17,15 +17,15 @@ import type { Registry } from 'prom-client';
 import { InvalidOptionError } from './errors.js';
 import { type Logger, resolveLogger } from './logger.js';
 import {
-  type AttachableServer,
   type HookPhase,
   resolveShutdown,
-  Shutdown,
   type ShutdownHook,
   type ShutdownOptions,
   type ShutdownPhase,
   type ShutdownResult,
-} from './shutdown.js';
+} from './shutdown/options.js';
+import { SHUTDOWN_CHECK, SHUTTING_DOWN, Shutdown } from './shutdown/sequence.js';
+import type { AttachableServer } from './shutdown/servers.js';
 import { optionsObject } from './validate.js';
 
 export interface HealthOptions {
@@ -80,7 +80,7 @@ export const BUILTIN_CHECKS = Object.freeze({
   /** The not-ready switch of `setNotReady()` / `setReady()`. */
   readySwitch: 'ready-switch',
   /** Fails readiness once shutdown starts, as kube-apiserver's `[-]shutdown`. */
-  shutdown: 'shutdown',
+  shutdown: SHUTDOWN_CHECK,
 });
 
 const RESERVED = new Set<string>(Object.values(BUILTIN_CHECKS));
@@ -144,8 +144,7 @@ export class Health extends EventEmitter<HealthEvents> {
     this.engine.report(BUILTIN_CHECKS.shutdown, true);
     this.#shutdown = new Shutdown(shutdown, {
       logger: this.logger,
-      notReady: () =>
-        this.engine.report(BUILTIN_CHECKS.shutdown, { ok: false, output: 'process is shutting down' }),
+      notReady: () => this.engine.report(BUILTIN_CHECKS.shutdown, { ok: false, output: SHUTTING_DOWN }),
       stopEngine: () => this.engine.stop(),
       entered: (phase, reason) => this.emit('shutdown', { phase, reason }),
     });

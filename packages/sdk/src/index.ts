@@ -15,12 +15,11 @@ export {
 export { jsonLogger, type Logger } from './logger.js';
 export { NONCONFORMING_DEFAULT_METRICS, registerDefaultMetrics } from './metrics.js';
 export {
-  type AttachableServer,
   type HookPhase,
-  type NodeServer,
   SHUTDOWN_DEFAULTS,
   type ShutdownHook,
   type ShutdownOptions,
   type ShutdownPhase,
   type ShutdownResult,
-} from './shutdown.js';
+} from './shutdown/options.js';
+export type { AttachableServer, NodeServer } from './shutdown/servers.js';

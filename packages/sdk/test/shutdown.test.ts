@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { Agent, createServer, type Server } from 'node:http';
+import { constants } from 'node:os';
 import { describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -87,7 +88,7 @@ describe('shutdown sequence', () => {
     // No await between the call and this answer: readiness failed synchronously.
     const ready = a.health.answer({ url: '/readyz?verbose' });
     assert.equal(ready?.status, 503);
-    assert.match(ready?.body ?? '', /^\[-\]shutdown failed: process is shutting down$/m);
+    assert.match(ready?.body ?? '', /^\[-\]shutdown failed: process is shutting down\b/m);
     assert.equal(a.health.answer({ url: '/livez' })?.status, 200, 'liveness must not fail during a drain');
 
     // During the drain the app still serves, and tells keep-alive clients to go.
@@ -203,6 +204,11 @@ describe('shutdown sequence', () => {
     process.kill(process.pid, SIGNAL);
     const ended = await result;
     assert.equal(ended.forced, true);
+    assert.equal(
+      ended.exitCode,
+      128 + constants.signals[SIGNAL],
+      'a second signal ends with 128 + its number',
+    );
     assert.equal(ended.reason, SIGNAL);
     assert.match(a.logger.lines.at(-1)?.message ?? '', new RegExp(`a second signal \\(${SIGNAL}\\) arrived`));
     assert.deepEqual(process.listeners(SIGNAL), before, 'handlers are removed once done');

@@ -3,6 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import type { AnswerOptions } from '@probekit/core';
 import { Engine, manual } from '@probekit/core';
+import { listenOn } from '@probekit/sdk/internal';
+import { portOf, request } from '../../sdk/test/request.js';
 import { createRegistry } from '../src/metrics.js';
 import { createProbeServer } from '../src/server.js';
 
@@ -18,20 +20,21 @@ describe('createProbeServer', () => {
   const app = createProbeServer({ engine, registry: createRegistry(engine), details: () => details });
   before(async () => {
     engine.start();
-    await app.ready();
+    await listenOn(app, 0, '127.0.0.1');
   });
   after(async () => {
-    await app.close();
+    await new Promise((resolve) => app.close(resolve));
     await engine.stop();
   });
-  const get = (url: string, headers: Record<string, string> = {}, method = 'GET') =>
-    app.inject({ method: method as 'GET', url, headers });
+  // Over a real socket, as the kubelet asks.
+  const get = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
+    request(portOf(app), { method, path, headers });
 
   it('answers every probe path from the snapshot, as core’s answer() renders it', async () => {
     engine.report('db', false);
     engine.report('cache', false);
     let response = await get('/readyz?verbose');
-    assert.equal(response.statusCode, 503);
+    assert.equal(response.status, 503);
     assert.equal(response.headers['cache-control'], 'no-store');
     assert.equal(
       response.body,
@@ -39,13 +42,13 @@ describe('createProbeServer', () => {
     );
     engine.report('db', true);
     response = await get('/readyz');
-    assert.deepEqual([response.statusCode, response.body], [200, 'ok']);
+    assert.deepEqual([response.status, response.body], [200, 'ok']);
     response = await get('/livez');
-    assert.deepEqual([response.statusCode, response.body], [200, 'ok']);
+    assert.deepEqual([response.status, response.body], [200, 'ok']);
     response = await get('/readyz/db');
-    assert.equal(response.statusCode, 200);
+    assert.equal(response.status, 200);
     response = await get('/readyz/app');
-    assert.equal(response.statusCode, 404);
+    assert.equal(response.status, 404);
     response = await get('/healthz', { accept: 'application/health+json' });
     assert.equal(response.headers['content-type'], 'application/health+json');
     assert.deepEqual(Object.keys(JSON.parse(response.body).checks), ['db', 'cache', 'app']);
@@ -53,20 +56,20 @@ describe('createProbeServer', () => {
 
   it('answers HEAD like GET without a body, and every other method with 405', async () => {
     const head = await get('/readyz', {}, 'HEAD');
-    assert.deepEqual([head.statusCode, head.body], [200, '']);
+    assert.deepEqual([head.status, head.body], [200, '']);
     for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'PROPFIND']) {
       const response = await get('/readyz', {}, method);
-      assert.equal(response.statusCode, 405, method);
+      assert.equal(response.status, 405, method);
       assert.equal(response.headers['allow'], 'GET, HEAD');
       const metrics = await get('/metrics', {}, method);
-      assert.equal(metrics.statusCode, 405, `${method} /metrics`);
+      assert.equal(metrics.status, 405, `${method} /metrics`);
     }
   });
 
   it('answers 404 for anything else, plain text', async () => {
     for (const url of ['/', '/ready', '/readyz/a/b', '/metrics/x', '/readyz/']) {
       const response = await get(url);
-      assert.deepEqual([response.statusCode, response.body], [404, 'not found\n'], url);
+      assert.deepEqual([response.status, response.body], [404, 'not found\n'], url);
     }
   });
 
@@ -82,7 +85,7 @@ describe('createProbeServer', () => {
 
   it('serves the contract’s metrics and the default ones, without those promtool rejects', async () => {
     const response = await get('/metrics');
-    assert.equal(response.statusCode, 200);
+    assert.equal(response.status, 200);
     assert.match(String(response.headers['content-type']), /^text\/plain; version=0\.0\.4/);
     for (const name of [
       'probekit_check_up',

@@ -133,7 +133,7 @@ export async function sidecarDrain(): Promise<DrainReport> {
     while ((await fetch(`${sidecar.url}/readyz`)).status !== 200) await sleep(20);
     return await drainUnderLoad({
       signal: () => sidecar.child.kill('SIGTERM'),
-      announced: () => sidecar.waitForLog((line) => line.msg === 'shutting down'),
+      announced: () => sidecar.waitForLog((line) => line.msg.startsWith('shutting down (')),
       exited: sidecar.exited,
       loadUrl: `${sidecar.url}/livez`,
       readyUrl: `${sidecar.url}/readyz`,

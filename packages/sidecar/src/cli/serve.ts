@@ -1,5 +1,5 @@
 // `probekit serve`: run the checks and serve the probe endpoints until SIGTERM.
-import { constants } from 'node:os';
+import { signalExitCode } from '@probekit/sdk/internal';
 import { watchConfig } from '../config/watch.js';
 import { isLoopback } from '../doctor/addresses.js';
 import { parseDuration } from '../duration.js';
@@ -41,20 +41,22 @@ Example:
     const log = createLogger();
     // Handlers go in before anything starts, the config's first read included: a signal during start-up
     // must not hit node's default (SIGHUP's kills the process). A SIGHUP before the sidecar runs has nothing
-    // to reload: the file is read just after it anyway.
+    // to reload: the file is read just after it anyway. Once running, the SDK's shutdown sequence takes every
+    // signal (a second one ends it at once); before that, a first is kept for it and a second exits.
     let sidecar: Sidecar | undefined;
-    let signals = 0;
-    const stopped = new Promise<'SIGTERM' | 'SIGINT'>((resolve) => {
-      const onSignal = (signal: 'SIGTERM' | 'SIGINT') => {
-        if (++signals > 1) {
-          log('warn', 'second signal: exiting now', { signal });
-          process.exit(128 + constants.signals[signal]);
-        }
-        resolve(signal);
-      };
-      process.on('SIGTERM', onSignal);
-      process.on('SIGINT', onSignal);
+    let pending: NodeJS.Signals | undefined;
+    let stop: (signal: NodeJS.Signals) => void = () => {};
+    const stopped = new Promise<NodeJS.Signals>((resolve) => {
+      stop = resolve;
     });
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (sidecar) sidecar.signal(signal);
+      else if (pending) process.exit(signalExitCode(signal));
+      else pending = signal;
+      stop(signal);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
     process.on('SIGHUP', () => void sidecar?.reload('SIGHUP'));
     const config = await load();
     warnOnLoopbackInPod(overrides.host ?? config.server.host, log);
@@ -67,10 +69,13 @@ Example:
     const running = sidecar;
     const stopWatching =
       file === undefined ? () => {} : watchConfig(file, () => void running.reload('file'), log);
+    if (pending) running.signal(pending);
     const signal = await stopped;
     stopWatching();
-    await running.shutdown(signal);
-    return 0;
+    const result = await running.shutdown(signal);
+    // Forced (a second signal, the grace ran out): connections were cut, nothing is left to wait for.
+    if (result.forced) process.exit(result.exitCode);
+    return result.exitCode;
   },
 };
 
