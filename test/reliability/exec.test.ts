@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { exec, runProber } from '@probekit/core';
+import { exec } from '@probekit/core';
+import { runProber } from '@probekit/core/internal';
 import { CLI } from '../sidecar/helpers.js';
 import { execChurn } from './support/exec-churn.js';
 import { fdCount, leftovers, processes, rssKib, settle } from './support/proc.js';
@@ -37,7 +38,8 @@ describe('exec under abuse', () => {
     // It stays up until told, as a sidecar would: what it spawned lives as long as it does.
     const marker = `62.${process.pid}`;
     const script = `
-        import { exec, runProber } from '@probekit/core';
+        import { exec } from '@probekit/core';
+import { runProber } from '@probekit/core/internal';
         const end = await runProber(exec({ command: ['sleep', '${marker}'] }), 1);
         // Give the abandoned run time to finish loading execa: a child it spawned would exist by now.
         await import('execa');

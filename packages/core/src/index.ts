@@ -1,4 +1,5 @@
-// @probekit/core: the engine shared by the SDK and the sidecar.
+// @probekit/core: the engine shared by the SDK and the sidecar. What an application or a host calls; the
+// plumbing the sibling packages share is in ./internal.ts (`@probekit/core/internal`).
 // Kept in the declarations: TypeScript 6+ loads @types/node only when something asks for it.
 /// <reference types="node" preserve="true" />
 export {
@@ -12,39 +13,45 @@ export {
   type ProbeRequest,
   wireHeaders,
 } from './answer.js';
-export {
-  abortReason,
-  elapsedMs,
-  errorMessage,
-  type OptionErrorFactory,
-  optionsObject,
-} from './checks/common.js';
+export { type ExecOptions, exec } from './checks/exec.js';
 export { fn } from './checks/function.js';
-export * from './checks/index.js';
+export { type GrpcOptions, grpc } from './checks/grpc.js';
+export { type HttpGetOptions, type HttpHeader, httpGet } from './checks/http.js';
 export { manual } from './checks/manual.js';
-export {
-  CHECK_DEFAULTS,
-  CHECK_NAME,
-  resolveCheck,
-  resolveChecks,
-  sameDefinition,
-} from './definition.js';
+export { parseTarget } from './checks/target.js';
+export { type TcpSocketOptions, tcpSocket } from './checks/tcp.js';
+export { CHECK_DEFAULTS, resolveCheck } from './definition.js';
 export { type DiscardedRun, Engine, type EngineEvents, type EngineOptions } from './engine.js';
-export * from './errors.js';
 export {
-  fieldValue,
-  fits,
-  LISTEN_PORT_FIELD,
-  MAX_SECONDS,
-  type NumberField,
-  PORT_FIELD,
-  secondsField,
-  TIMING_FIELDS,
-} from './fields.js';
+  CheckUnknownError,
+  CORE_ERROR_CODES,
+  DuplicateCheckError,
+  InvalidCheckError,
+  InvalidFleetError,
+  ProbekitError,
+  UnknownCheckError,
+} from './errors.js';
 export { METRIC_NAMES, registerMetrics } from './metrics.js';
-export { cap, MAX_REASON_LENGTH, redact } from './redact.js';
-export { type RunEnd, runProber } from './run.js';
-export { applyResult, kindState, passesFor, statusFor, type ThresholdState } from './state.js';
-export { closestName } from './suggest.js';
-export * from './types.js';
+export { STATUS_PAGE_CSP, STATUS_PATH } from './status-page.js';
+export {
+  type ChangeEvent,
+  type CheckCondition,
+  type CheckFunction,
+  type CheckSnapshot,
+  type CheckSpec,
+  type CheckTiming,
+  type CheckValue,
+  type HealthStatus,
+  HISTORY_LENGTH,
+  type HistoryEntry,
+  type Outcome,
+  PROBE_KINDS,
+  type ProbeKind,
+  type Prober,
+  type ProbeSnapshot,
+  type ResolvedCheck,
+  type RunRecord,
+  type RunResult,
+  type Snapshot,
+} from './types.js';
 export { VERSION } from './version.js';

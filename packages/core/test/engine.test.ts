@@ -387,7 +387,7 @@ describe('engine', () => {
 
 describe('secrets of the check kinds', () => {
   it('never shows an httpGet header value or an exec env value in a reason', async () => {
-    const { httpGet, exec } = await import('../src/checks/index.js');
+    const { httpGet, exec } = await import('../src/index.js');
     const header = httpGet({
       port: 1,
       httpHeaders: [{ name: 'Authorization', value: 'Bearer sentinel-7f3a' }],

@@ -1,5 +1,6 @@
 // The SDK's error registry: every error has a stable `code`; test/errors.test.ts keeps it, the types and docs/sdk.md in step.
-import { describeValue, ProbekitError } from '@probekit/core';
+import { ProbekitError } from '@probekit/core';
+import { describeValue } from '@probekit/core/internal';
 
 /** An option of `createHealth()`, an adapter or `listen()` is invalid. `path` names it (`shutdown.graceSeconds`). */
 export class InvalidOptionError extends ProbekitError {

@@ -2,10 +2,10 @@
 import {
   optionsObject as coreOptionsObject,
   fieldValue,
-  type NumberField,
+  LISTEN_PORT_FIELD,
   type OptionErrorFactory,
   secondsField,
-} from '@probekit/core';
+} from '@probekit/core/internal';
 import { InvalidOptionError } from './errors.js';
 
 const invalidOption: OptionErrorFactory = (at, expectation, got) =>
@@ -25,9 +25,9 @@ export function seconds(path: string, value: unknown, fallback: number, min = 0)
   return fieldValue({ ...secondsField(min), default: fallback }, value, path, invalidOption);
 }
 
-/** An option checked against one of core's fields (a port to listen on), with its message. */
-export function field(path: string, value: unknown, spec: NumberField): number {
-  return fieldValue(spec, value, path, invalidOption);
+/** A port to listen on (0: any free port), checked against core's field for it, with its message. */
+export function listenPort(path: string, value: unknown): number {
+  return fieldValue(LISTEN_PORT_FIELD, value, path, invalidOption);
 }
 
 export function boolean(path: string, value: unknown, fallback: boolean): boolean {

@@ -1,5 +1,6 @@
 // One run of a prober outside the engine (probe, wait, check, doctor): core's runProber, with the reason redacted as the engine would.
-import { type Prober, type ResolvedCheck, redact, resolveChecks, runProber } from '@probekit/core';
+import type { Prober, ResolvedCheck } from '@probekit/core';
+import { redact, resolveChecks, runProber } from '@probekit/core/internal';
 import type { SidecarConfig } from './config/load.js';
 
 export interface OnceResult {

@@ -3,7 +3,8 @@
 // test and `npm run soak`.
 import { randomInt } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { exec, runProber } from '@probekit/core';
+import { exec } from '@probekit/core';
+import { runProber } from '@probekit/core/internal';
 import { fdCount, fdTargets, leftovers, type ProcessInfo, settle } from './proc.js';
 
 export interface ChurnOptions {

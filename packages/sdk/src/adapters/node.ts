@@ -2,13 +2,12 @@
 // The express adapter is this handler plus next().
 /// <reference types="node" preserve="true" />
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { LISTEN_PORT_FIELD } from '@probekit/core';
 import type { Registry } from 'prom-client';
 import { InvalidOptionError } from '../errors.js';
 import type { Health } from '../health.js';
 import { probeRequest, type Responder, respond, sendWhenReady } from '../response.js';
 import { createProbeServer, listenOn } from '../server.js';
-import { boolean, field, optionsObject } from '../validate.js';
+import { boolean, listenPort, optionsObject } from '../validate.js';
 
 export interface HandlerOptions {
   /** Also answer `GET /metrics` from the health's registry (needs `createHealth({ metrics: { registry } })`). @default false */
@@ -44,7 +43,7 @@ export function createHandler(health: Health, options: HandlerOptions = {}): Pro
  */
 export async function listen(health: Health, options: ListenOptions): Promise<Server> {
   const o = optionsObject('options', options, ['port', 'host', 'metrics']);
-  const port = field('options.port', o['port'], LISTEN_PORT_FIELD);
+  const port = listenPort('options.port', o['port']);
   const host = o['host'];
   if (host !== undefined && (typeof host !== 'string' || host === '')) {
     throw new InvalidOptionError('options.host', 'must be a host name or IP address', host);

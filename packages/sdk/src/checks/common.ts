@@ -1,8 +1,9 @@
 // What the client checks share: one client call at a time, bounded by the run's signal; options; targets.
 import { isIP } from 'node:net';
-import { abortReason, errorMessage, InvalidCheckError, optionsObject } from '@probekit/core';
+import { InvalidCheckError } from '@probekit/core';
+import { abortReason, errorMessage, optionsObject } from '@probekit/core/internal';
 
-export { abortReason, elapsedMs, errorMessage } from '@probekit/core';
+export { abortReason, elapsedMs, errorMessage } from '@probekit/core/internal';
 
 /** What a call does when the run gives up on it, or when it settles after that. */
 export interface CallHooks<T> {

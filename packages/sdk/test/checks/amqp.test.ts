@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { runProber } from '@probekit/core';
+import { runProber } from '@probekit/core/internal';
 import amqplib from 'amqplib';
 import { amqp } from '../../src/checks/amqp.js';
 import { serviceAvailable, waitFor } from './helpers.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { runProber } from '@probekit/core';
+import { runProber } from '@probekit/core/internal';
 import mysql2 from 'mysql2';
 import mysql2p from 'mysql2/promise';
 import { mysql } from '../../src/checks/mysql.js';

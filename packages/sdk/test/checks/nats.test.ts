@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { runProber } from '@probekit/core';
+import { runProber } from '@probekit/core/internal';
 import { connect, type NatsConnection } from 'nats';
 import { nats } from '../../src/checks/nats.js';
 import { serviceAvailable, waitFor } from './helpers.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { Engine, runProber } from '@probekit/core';
+import { Engine } from '@probekit/core';
+import { runProber } from '@probekit/core/internal';
 import pg from 'pg';
 import { postgres } from '../../src/checks/postgres.js';
 import { readinessThroughFault, serviceAvailable, waitFor } from './helpers.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { runProber } from '@probekit/core';
+import { runProber } from '@probekit/core/internal';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { redis } from '../../src/checks/redis.js';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Engine, runProber } from '@probekit/core';
+import { Engine } from '@probekit/core';
+import { runProber } from '@probekit/core/internal';
 import { eventLoopDelay } from '../../src/checks/event-loop.js';
 import { heapUsage } from '../../src/checks/heap.js';
 import { waitFor } from './helpers.js';

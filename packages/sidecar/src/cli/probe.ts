@@ -1,7 +1,8 @@
 // `probekit probe URL`: one kubelet-style HTTP probe, exit 0/1 — an exec probe for images without curl.
 import diagnostics from 'node:diagnostics_channel';
 import type { IncomingMessage } from 'node:http';
-import { type HttpHeader, InvalidCheckError, type Prober, parseTarget, redact } from '@probekit/core';
+import { type HttpHeader, InvalidCheckError, type Prober, parseTarget } from '@probekit/core';
+import { redact } from '@probekit/core/internal';
 import { parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
 import { runOnce } from '../once.js';

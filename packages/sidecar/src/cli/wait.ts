@@ -1,5 +1,6 @@
 // `probekit wait --for TARGET… | --config FILE`: block until every target passes, for init containers.
-import { InvalidCheckError, type Prober, parseTarget, redact, resolveChecks } from '@probekit/core';
+import { InvalidCheckError, type Prober, parseTarget } from '@probekit/core';
+import { redact, resolveChecks } from '@probekit/core/internal';
 import { formatDuration, parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
 import { type OnceResult, runOnce } from '../once.js';

@@ -3,7 +3,6 @@
 import {
   type CheckSpec,
   type CheckTiming,
-  defaultCheckName,
   exec,
   grpc,
   httpGet,
@@ -15,6 +14,7 @@ import {
   resolveCheck,
   tcpSocket,
 } from '@probekit/core';
+import { defaultCheckName } from '@probekit/core/internal';
 import type { ConfigProblem } from '../errors.js';
 import { targetCredentials } from './credentials.js';
 import { SECRET_NAME } from './env.js';

@@ -1,5 +1,6 @@
 // Loading a config: read, substitute variables, validate against the schema, then build the checks with core's own validation.
-import { type ResolvedCheck, redact } from '@probekit/core';
+import type { ResolvedCheck } from '@probekit/core';
+import { redact } from '@probekit/core/internal';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { buildChecks, type CheckEntry, type Timing } from './checks.js';
 import { credentialProblems } from './credentials.js';

@@ -14,8 +14,8 @@ import {
 } from '@probekit/core';
 import type { ServerSettings } from './load.js';
 
-/** The check name the sidecar uses for its own shutdown gate. */
-export const SHUTDOWN_CHECK = 'shutdown';
+/** The check name the shutdown sequence gates readiness with (the SDK's, shared by every host). */
+export { SHUTDOWN_CHECK } from '@probekit/sdk/internal';
 /** The handler keys of a check: exactly one must be present. */
 export const HANDLERS = ['httpGet', 'tcpSocket', 'exec', 'grpc'] as const;
 /** The keys a pod spec wraps a probe in, each the probe kind its check gates: a check may hold one instead of a handler. */

@@ -1,5 +1,5 @@
 // Schema validation with Ajv, its errors rewritten as `checks[1].httpGet.port: must be an integer 1-65535`.
-import { closestName } from '@probekit/core';
+import { closestName } from '@probekit/core/internal';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ConfigProblem } from '../errors.js';
 import { formatPath, pointerSegments, type Segment } from './path.js';

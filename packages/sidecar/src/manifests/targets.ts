@@ -1,5 +1,6 @@
 // `--check` shorthand targets written out as config entries: readiness dependencies added to a generated config.
-import { defaultCheckName, parseTarget } from '@probekit/core';
+import { parseTarget } from '@probekit/core';
+import { defaultCheckName } from '@probekit/core/internal';
 import type { CheckEntry } from './translate.js';
 
 /** The config entry for one target; core's parser validates it first and throws InvalidCheckError if it is wrong. */
