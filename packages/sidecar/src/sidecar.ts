@@ -1,9 +1,11 @@
 // The running sidecar: engine, probe server, reload and the shutdown sequence (not-ready first, then drain).
+
+import type { Server } from 'node:http';
 import { type AnswerOptions, type ChangeEvent, Engine, manual } from '@probekit/core';
 import { redact } from '@probekit/core/internal';
-import type { FastifyInstance } from 'fastify';
+import type { ShutdownResult } from '@probekit/sdk';
+import { listenOn, resolveShutdown, SHUTDOWN_CHECK, SHUTTING_DOWN, Shutdown } from '@probekit/sdk/internal';
 import type { SidecarConfig } from './config/load.js';
-import { SHUTDOWN_CHECK } from './config/schema.js';
 import { ConfigError, formatProblem } from './errors.js';
 import type { Logger } from './log.js';
 import { createRegistry } from './metrics.js';
@@ -29,20 +31,31 @@ export type Trigger = 'SIGHUP' | 'file' | 'SIGTERM' | 'SIGINT' | (string & {});
 
 export interface Sidecar {
   readonly engine: Engine;
-  readonly server: FastifyInstance;
+  readonly server: Server;
   /** `http://host:port` as listening. */
   readonly url: string;
   /** Re-reads the config; a valid one replaces the checks (unchanged ones keep their state), an invalid one is logged and ignored. */
   reload(trigger: Trigger): Promise<void>;
-  /** Fails readiness at once, keeps answering for the shutdown delay, then closes the server and stops the engine. */
-  shutdown(trigger: Trigger): Promise<void>;
+  /**
+   * The SDK's shutdown sequence: readiness fails at once, answers go on for the shutdown delay, then the server
+   * closes and the engine stops. Later calls get the same result.
+   */
+  shutdown(trigger: Trigger): Promise<ShutdownResult>;
+  /** A signal: the first starts the shutdown, a second ends it at once (exit code 128 + its number). */
+  signal(signal: NodeJS.Signals): void;
 }
+
+/**
+ * Seconds the shutdown may take past the delay before connections are cut: a request on the probe port ends
+ * within the server's limits (5 s), so closing takes far less.
+ */
+const CLOSE_GRACE_SECONDS = 10;
 
 /** Starts the engine and the probe server; resolves once listening. */
 export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
   const { log, load, overrides = {} } = options;
   let config = options.config;
-  let shuttingDown: Promise<void> | undefined;
+  let sequence: Shutdown | undefined;
   let reloading: Promise<void> = Promise.resolve();
   const secrets = config.secrets;
 
@@ -60,19 +73,19 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
   const host = overrides.host ?? config.server.host;
   engine.start();
   try {
-    await server.listen({ port, host });
+    await listenOn(server, port, host);
   } catch (error) {
     await engine.stop();
     throw error;
   }
-  const address = server.server.address();
+  const address = server.address();
   const bound = typeof address === 'object' && address !== null ? address.port : port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
   log('info', 'listening', { url, source: config.source, checks: engine.checks.map((check) => check.name) });
   logWarnings(log, config);
 
   const reloadOnce = async (trigger: Trigger) => {
-    if (shuttingDown) return;
+    if (sequence) return;
     let next: SidecarConfig;
     try {
       next = await load();
@@ -91,7 +104,7 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
     }
     // A touched file, or a ConfigMap update that changed another key: nothing to do.
     if (trigger === 'file' && next.text === config.text) return;
-    if (shuttingDown) return;
+    if (sequence) return;
     const summary = engine.setChecks(next.checks);
     const restart = (['port', 'host'] as const).filter(
       (key) => overrides[key] === undefined && next.server[key] !== config.server[key],
@@ -106,21 +119,35 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
     }
   };
 
-  const drain = async (trigger: Trigger) => {
-    const delaySeconds = overrides.shutdownDelaySeconds ?? config.server.shutdownDelaySeconds;
-    // As kube-apiserver does: a `shutdown` check gates readiness, so every consumer sees 503 before the port closes.
-    engine.setChecks([...config.checks, { name: SHUTDOWN_CHECK, check: manual(), probes: ['readiness'] }]);
-    engine.report(SHUTDOWN_CHECK, { ok: false, output: 'process is shutting down' });
-    // From now on every response ends its connection (as the SDK's drain does): keep-alive clients reconnect,
-    // so no idle socket is left for close() to cut while a client is sending on it.
-    server.server.prependListener('request', (_request, response) =>
-      response.setHeader('connection', 'close'),
-    );
-    log('info', 'shutting down', { trigger, delaySeconds });
-    await new Promise((resolve) => setTimeout(resolve, delaySeconds * 1000));
-    await server.close();
-    await engine.stop();
-    log('info', 'stopped', { trigger });
+  // Built at the first signal, with the delay of the config running then (a reload may have changed it).
+  const shutdown = (): Shutdown => {
+    if (sequence) return sequence;
+    const delay = overrides.shutdownDelaySeconds ?? config.server.shutdownDelaySeconds;
+    const settings = resolveShutdown({
+      signals: [],
+      drainDelaySeconds: delay,
+      graceSeconds: delay + CLOSE_GRACE_SECONDS,
+      servers: [server],
+      exit: false,
+    });
+    sequence = new Shutdown(settings, {
+      logger: {
+        info: (fields, message) => log('info', message, fields),
+        warn: (fields, message) => log('warn', message, fields),
+        error: (fields, message) => log('error', message, fields),
+      },
+      // As kube-apiserver does: a `shutdown` check gates readiness, so every consumer sees 503 before the port closes.
+      notReady: () => {
+        engine.setChecks([
+          ...config.checks,
+          { name: SHUTDOWN_CHECK, check: manual(), probes: ['readiness'] },
+        ]);
+        engine.report(SHUTDOWN_CHECK, { ok: false, output: SHUTTING_DOWN });
+      },
+      stopEngine: () => engine.stop(),
+      entered: () => {},
+    });
+    return sequence;
   };
 
   return {
@@ -132,11 +159,9 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
       reloading = reloading.then(() => reloadOnce(trigger));
       return reloading;
     },
-    shutdown(trigger) {
-      // Not queued behind a reload: readiness fails now; a reload finishing later sees shuttingDown and stops.
-      shuttingDown ??= drain(trigger);
-      return shuttingDown;
-    },
+    // Not queued behind a reload: readiness fails now; a reload finishing later sees the sequence and stops.
+    shutdown: (trigger) => shutdown().run(trigger),
+    signal: (signal) => shutdown().signal(signal),
   };
 }
 
