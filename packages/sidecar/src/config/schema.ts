@@ -2,16 +2,15 @@
 // The number fields are generated from core's field table, so the file is refused exactly as core would refuse it.
 // Longer than most modules on purpose: it is one declaration, read top to bottom like the file it describes.
 // `errorMessage` (an annotation editors also understand) is the message shown for any error at that node.
+import { PROBE_KINDS, type ProbeKind } from '@probekit/core';
 import {
   CHECK_NAME,
   LISTEN_PORT_FIELD,
   type NumberField,
   PORT_FIELD,
-  PROBE_KINDS,
-  type ProbeKind,
   secondsField,
   TIMING_FIELDS,
-} from '@probekit/core';
+} from '@probekit/core/internal';
 import type { ServerSettings } from './load.js';
 
 /** The check name the shutdown sequence gates readiness with (the SDK's, shared by every host). */
