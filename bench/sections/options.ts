@@ -13,6 +13,7 @@ import {
   server,
   sidecarServer,
 } from '../candidates.js';
+import { headToHead } from '../lib/headtohead.js';
 import { until } from '../lib/http.js';
 import { freePort, SERVER_CPU, spawnPinned } from '../lib/proc.js';
 import { type SectionResult, table, unavailable } from '../lib/report.js';
@@ -110,6 +111,21 @@ export async function options(settings: Settings, env: Environment): Promise<Sec
       console.error(`  RSS round failed: ${(error as Error).message}`);
     }
   }
+  // A smaller young generation means more scavenges: what it costs per probe answer, against the sidecar as built.
+  const semi = measured.find((v) => v.server.id === 'semi1');
+  const dist = measured.find((v) => v.server.id === 'dist');
+  const semiPairs =
+    semi && dist
+      ? await headToHead(
+          { server: semi.server, path: '/readyz' },
+          { server: dist.server, path: '/readyz' },
+          env,
+          settings,
+        )
+      : { reason: 'not measured' };
+  const semiCpu = Array.isArray(semiPairs)
+    ? spread(semiPairs.map((p) => p.candidateUs / p.baselineUs))
+    : undefined;
   const of = (id: string, pick: (s: Start) => number) => starts.get(id)!.map(pick);
   const figures: Record<string, string> = {};
   const rows = list.map((v) => {
@@ -140,6 +156,7 @@ export async function options(settings: Settings, env: Environment): Promise<Sec
     ];
   });
   const nodeCpu = spread(of(node.id, (s) => s.cpuMs));
+  figures['option-semi1-probe-cpu'] = semiCpu ? `×${fmtSpread(semiCpu, 3)}` : unavailable('not measured');
   figures['option-node-cpu'] = `${fmtSpread(nodeCpu)} ms`;
   const body = [
     `The sidecar of the footprint section (10 checks, YAML) started ${settings.coldStartReps} time(s) each way, one at a time in ` +
@@ -159,6 +176,9 @@ export async function options(settings: Settings, env: Environment): Promise<Sec
       ],
       rows,
     ),
+    '',
+    `\`--max-semi-space-size=1\` against the sidecar as built, head-to-head on one core (as in the throughput section), CPU ` +
+      `per \`/readyz\` answer: ${figures['option-semi1-probe-cpu']}.`,
   ].join('\n');
   return { title: 'Ways that may pay: bundle, compile cache, heap flags', body, targets: [], figures };
 }
