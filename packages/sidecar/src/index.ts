@@ -18,6 +18,6 @@ export {
   UsageError,
 } from './errors.js';
 export { createLogger, type Level, type Logger } from './log.js';
-export { createRegistry, EXCLUDED_DEFAULT_METRICS } from './metrics.js';
+export { createRegistry } from './metrics.js';
 export { createProbeServer, type ProbeServerOptions, SERVER_LIMITS } from './server.js';
 export { type Overrides, type Sidecar, type SidecarOptions, startSidecar, type Trigger } from './sidecar.js';
