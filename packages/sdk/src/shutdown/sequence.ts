@@ -1,6 +1,7 @@
 // The one shutdown sequence of every probekit host (an app through createHealth(), the sidecar): readiness fails
 // at once, serving goes on through the drain delay, then hooks, close the servers, hooks, stop, exit.
-// Everything is bounded by the grace; a second signal forces the exit at once.
+// Everything is bounded by the grace; a second signal forces the exit at once. Longer than most modules on
+// purpose: one class whose methods read top to bottom in the order the sequence runs.
 import { constants } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidOptionError } from '../errors.js';
