@@ -1,4 +1,5 @@
-// The engine's error registry: every error has a stable `code`; test/errors.test.ts keeps this list and the docs in step.
+// The engine's error registry: every error has a stable `code`; test/errors.test.ts keeps this list, the
+// classes and docs/core.md's table in step, both ways.
 
 /** Base class of every error probekit throws on purpose. */
 export class ProbekitError extends Error {
