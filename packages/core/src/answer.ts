@@ -1,8 +1,17 @@
 // The one HTTP-agnostic answer: every adapter and the sidecar turn a request into (status, headers, body) here.
 // Answers are pure functions of a snapshot, cached per snapshot, so a probe request does no I/O and runs no check.
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { reasonOf, stateNote } from './explain.js';
 import { checkStatus, gates, kindState } from './state.js';
-import type { CheckSnapshot, HealthStatus, ProbeKind, ProbeSnapshot, Snapshot } from './types.js';
+import { STATUS_PATH, statusPage } from './status-page.js';
+import type {
+  CheckSnapshot,
+  HealthStatus,
+  HistoryEntry,
+  ProbeKind,
+  ProbeSnapshot,
+  Snapshot,
+} from './types.js';
 
 /** An HTTP answer, ready for any server to send. */
 export interface Answer {
@@ -55,6 +64,8 @@ interface ParsedRequest {
   readonly verbose: boolean;
   readonly json: 'health+json' | 'json' | false;
   readonly exclude: readonly string[];
+  /** `?history`: JSON answers carry each check's last results. */
+  readonly history: boolean;
 }
 
 /** Answers a probe request from a snapshot, or `undefined` when the path is not a probe path. */
@@ -71,7 +82,11 @@ export function answer(
   let rendered = cache.get(key);
   if (rendered === undefined) {
     const parsed = parse(request.url, json);
-    rendered = parsed ? render(snapshot, parsed, details) : null;
+    rendered = parsed
+      ? render(snapshot, parsed, details)
+      : details && isStatusPath(request.url)
+        ? statusPage(snapshot)
+        : null;
     if (cache.size < MAX_CACHED_ANSWERS) cache.set(key, rendered);
   }
   if (rendered === null) return undefined;
@@ -150,6 +165,7 @@ function parse(url: string, accepted: '' | 'health+json' | 'json'): ParsedReques
     verbose: params?.has('verbose') ?? false,
     json,
     exclude: params?.getAll('exclude').flatMap((value) => value.split(',')) ?? [],
+    history: params?.has('history') ?? false,
   };
 }
 
@@ -238,17 +254,14 @@ function renderChecks(
   };
 }
 
+// kube-apiserver's line, then what an operator asks next: `(failing since …, 3 in a row)`, `(1 failure, 2 more to fail)`.
 function line(check: CheckSnapshot, status: HealthStatus, kind: ProbeKind | 'all'): string {
-  if (status === 'pass') return `[+]${check.name} ok`;
+  const note = stateNote(check, status);
+  const tail = note === undefined ? '' : ` (${note})`;
+  if (status === 'pass') return `[+]${check.name} ok${tail}`;
   const mark = status === 'warn' ? '[~]' : '[-]';
   const word = status === 'warn' ? 'warn' : 'failed';
-  return `${mark}${check.name} ${word}: ${reasonOf(check, kind)}`;
-}
-
-function reasonOf(check: CheckSnapshot, kind: ProbeKind | 'all'): string {
-  if (check.output) return check.output;
-  if (check.lastRunAt === undefined) return kind === 'startup' ? 'not started yet' : 'no result yet';
-  return 'below its success threshold';
+  return `${mark}${check.name} ${word}: ${reasonOf(check, kind)}${tail}`;
 }
 
 function healthJson(
@@ -271,13 +284,28 @@ function healthJson(
         ...(own !== 'pass' && { output: reasonOf(check, kind) }),
         ...(check.observedValue !== undefined && { observedValue: check.observedValue }),
         ...(check.observedUnit !== undefined && { observedUnit: check.observedUnit }),
+        since: new Date(check.since).toISOString(),
         consecutiveSuccesses: check.consecutiveSuccesses,
         consecutiveFailures: check.consecutiveFailures,
         ...(check.lastDurationMs !== undefined && { durationMs: round(check.lastDurationMs) }),
+        ...(request.history && { history: check.history.map(historyJson) }),
       },
     ];
   }
   return JSON.stringify({ status, ...(reason !== undefined && { output: reason }), checks: entries });
+}
+
+function historyJson(entry: HistoryEntry): Record<string, unknown> {
+  return {
+    time: new Date(entry.at).toISOString(),
+    durationMs: round(entry.durationMs),
+    outcome: entry.outcome,
+    ...(entry.reason !== undefined && { reason: entry.reason }),
+  };
+}
+
+function isStatusPath(url: string): boolean {
+  return url === STATUS_PATH || (url.startsWith(STATUS_PATH) && url.charCodeAt(STATUS_PATH.length) === 63); // '?'
 }
 
 function round(ms: number): number {

@@ -3,7 +3,14 @@ import { optionsObject } from './checks/common.js';
 import { fn } from './checks/function.js';
 import { DuplicateCheckError, InvalidCheckError } from './errors.js';
 import { fieldValue, TIMING_FIELDS } from './fields.js';
-import { type CheckSpec, PROBE_KINDS, type ProbeKind, type Prober, type ResolvedCheck } from './types.js';
+import {
+  type CheckScope,
+  type CheckSpec,
+  PROBE_KINDS,
+  type ProbeKind,
+  type Prober,
+  type ResolvedCheck,
+} from './types.js';
 
 /** The kubelet's defaults (pkg/apis/core/v1/defaults.go), plus ours; the numbers are TIMING_FIELDS' defaults. */
 export const CHECK_DEFAULTS = Object.freeze({
@@ -14,6 +21,7 @@ export const CHECK_DEFAULTS = Object.freeze({
   failureThreshold: TIMING_FIELDS.failureThreshold.default!, // consecutive failures to fail
   probes: Object.freeze(['readiness'] as const),
   critical: true,
+  scope: 'local' as const,
 });
 
 export const CHECK_NAME = /^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/;
@@ -30,6 +38,7 @@ const CHECK_FIELDS: readonly string[] = [
   'probes',
   'critical',
   'componentType',
+  'scope',
 ];
 
 // What resolveCheck made: handed back as it is, so a definition resolved once (by the sidecar's loader) is not
@@ -76,6 +85,7 @@ function resolveSpec(spec: CheckSpec, path: string): ResolvedCheck {
   if (typeof componentType !== 'string') {
     throw new InvalidCheckError(at('componentType'), 'must be a string', componentType);
   }
+  const scope = resolveScope(spec.scope, probes, at('scope'));
   return Object.freeze({
     name,
     prober,
@@ -87,6 +97,7 @@ function resolveSpec(spec: CheckSpec, path: string): ResolvedCheck {
     probes,
     critical,
     componentType,
+    scope,
   });
 }
 
@@ -116,6 +127,7 @@ export function sameDefinition(a: ResolvedCheck, b: ResolvedCheck): boolean {
     a.failureThreshold === b.failureThreshold &&
     a.critical === b.critical &&
     a.componentType === b.componentType &&
+    a.scope === b.scope &&
     a.probes.join() === b.probes.join() &&
     a.prober.kind === b.prober.kind &&
     sameIdentity(a.prober.identity, b.prober.identity)
@@ -147,6 +159,21 @@ function resolveProber(check: CheckSpec['check'], path: string): Prober {
     'must be a function or a prober (httpGet(), tcpSocket(), exec(), grpc(), …)',
     check,
   );
+}
+
+// A restart cannot fix a dependency every replica shares, so a shared check gates readiness only.
+function resolveScope(scope: unknown, probes: readonly ProbeKind[], path: string): CheckScope {
+  if (scope === undefined) return CHECK_DEFAULTS.scope;
+  if (scope !== 'local' && scope !== 'shared')
+    throw new InvalidCheckError(path, "must be 'local' or 'shared'", scope);
+  if (scope === 'shared' && probes.some((probe) => probe !== 'readiness')) {
+    throw new InvalidCheckError(
+      path,
+      'must be local in liveness and startup checks (a restart cannot fix a shared dependency)',
+      scope,
+    );
+  }
+  return scope;
 }
 
 function resolveProbes(probes: unknown, path: string): readonly ProbeKind[] {

@@ -4,6 +4,8 @@
 import { EventEmitter } from 'node:events';
 import { resolveChecks, sameDefinition } from './definition.js';
 import { type CheckUnknownError, InvalidCheckError, UnknownCheckError } from './errors.js';
+import { Fleet, type FleetDeps, type OutageChange } from './fleet/fleet.js';
+import type { ResolvedFleet } from './fleet/options.js';
 import { Limiter } from './limiter.js';
 import { StatusStore } from './status-store.js';
 import type { ChangeEvent, CheckSpec, Outcome, ResolvedCheck, RunRecord, Snapshot } from './types.js';
@@ -40,6 +42,8 @@ export interface EngineEvents {
   run: [RunRecord];
   discarded: [DiscardedRun];
   removed: [string];
+  /** A shared check's fleet outage began or ended (docs/fleet.md). */
+  outage: [OutageChange];
 }
 
 /** Runs checks on their schedules and keeps their kubelet-style state. Owns no server, reads no environment. */
@@ -50,6 +54,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   #started = false;
   #store: StatusStore;
   #context: WorkerContext;
+  #fleet: Fleet | undefined;
 
   constructor(options: EngineOptions = {}) {
     super();
@@ -81,18 +86,47 @@ export class Engine extends EventEmitter<EngineEvents> {
     return this.#started;
   }
 
+  /** The fleet this member belongs to, if one is set: its `/fleetz`, its latest round. */
+  get fleet(): Fleet | undefined {
+    return this.#fleet;
+  }
+
+  /**
+   * Joins a fleet (replacing any other) or, with undefined, leaves it: shared checks then have plain semantics.
+   * The fleet's rounds run while the engine does. `deps` replaces its I/O, for tests.
+   */
+  setFleet(options: ResolvedFleet | undefined, deps?: FleetDeps): void {
+    this.#fleet?.stop();
+    this.#fleet?.removeAllListeners();
+    this.#fleet = undefined;
+    if (options) {
+      const fleet = new Fleet(
+        options,
+        () => this.#store.snapshot().checks.filter((check) => check.scope === 'shared'),
+        deps,
+      );
+      fleet.on('round', () => this.#store.fleetChanged());
+      fleet.on('outage', (change) => this.emit('outage', change));
+      this.#fleet = fleet;
+      if (this.#started) fleet.start();
+    }
+    this.#store.setFleet(this.#fleet);
+  }
+
   /** Starts every check's schedule. Idempotent. */
   start(): void {
     if (this.#started) return;
     this.#started = true;
     this.#store.start();
     for (const worker of this.#workers.values()) worker.start();
+    this.#fleet?.start();
   }
 
   /** Stops every schedule, aborts runs in flight and waits (at most 2 s) for their probers to let go. */
   async stop(): Promise<void> {
     if (!this.#started) return;
     this.#started = false;
+    this.#fleet?.stop();
     this.#store.stop();
     const ends = [...this.#workers.values()].flatMap((worker) => worker.end ?? []);
     for (const worker of this.#workers.values()) worker.halt();

@@ -31,12 +31,18 @@ export {
   ProbekitError,
   UnknownCheckError,
 } from './errors.js';
+export type { FleetVerdict } from './fleet/decision.js';
+export type { FleetView, OutageChange } from './fleet/fleet.js';
+export type { FleetzBody } from './fleet/fleetz.js';
+export type { FleetState } from './fleet/local.js';
+export { FLEET_DEFAULTS, type FleetOptions, type PeerSpec } from './fleet/options.js';
 export { METRIC_NAMES, registerMetrics } from './metrics.js';
 export { STATUS_PAGE_CSP, STATUS_PATH } from './status-page.js';
 export {
   type ChangeEvent,
   type CheckCondition,
   type CheckFunction,
+  type CheckScope,
   type CheckSnapshot,
   type CheckSpec,
   type CheckTiming,

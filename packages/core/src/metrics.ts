@@ -1,4 +1,4 @@
-// The contract's Prometheus metrics, on the caller's registry (never the global one). Labels: check, probe, result only.
+// The contract's Prometheus metrics, on the caller's registry (never the global one). Labels: check, probe, result, state.
 import type { Registry } from 'prom-client';
 import type { Engine } from './engine.js';
 import { lazy } from './lazy.js';
@@ -21,6 +21,8 @@ export const METRIC_NAMES = [
   'probekit_check_last_success_timestamp_seconds',
   'probekit_probe_up',
   'probekit_build_info',
+  'probekit_check_fleet_outage',
+  'probekit_fleet_members',
 ] as const;
 
 /** Registers probekit's metrics for `engine` on `registry`; returns a function that unregisters them. */
@@ -60,6 +62,33 @@ export function registerMetrics(registry: Registry, engine: Engine): () => void 
     collect() {
       const probes = engine.snapshot().probes;
       for (const probe of PROBE_KINDS) this.set({ probe }, probes[probe].status === 'fail' ? 0 : 1);
+    },
+  });
+  new Gauge({
+    name: 'probekit_check_fleet_outage',
+    help: 'Whether a shared check is kept ready through an outage most of the fleet shares (1) or not (0).',
+    labelNames: ['check'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const check of engine.snapshot().checks) {
+        if (check.scope !== 'shared') continue;
+        const outage = check.fleet?.status === 'warn' && check.fleet.outage;
+        this.set({ check: check.name }, outage ? 1 : 0);
+      }
+    },
+  });
+  new Gauge({
+    name: 'probekit_fleet_members',
+    help: 'Members of the fleet in its latest round: answering (this one included) and silent (asked, no answer).',
+    labelNames: ['state'] as const,
+    registers,
+    collect() {
+      this.reset();
+      const view = engine.fleet?.view;
+      if (!view) return;
+      this.set({ state: 'answering' }, view.answering);
+      this.set({ state: 'silent' }, view.silent);
     },
   });
   const duration = new Histogram({

@@ -53,9 +53,13 @@ export function passesFor(
   return check.condition === 'passing';
 }
 
-/** A check's status within one probe kind: a failing non-critical check is `warn`. */
+/**
+ * A check's status within one probe kind: a failing non-critical check is `warn`; so is a shared check failing
+ * in an outage the fleet shares, or while the fleet is being asked (docs/fleet.md), in readiness.
+ */
 export function statusFor(check: CheckSnapshot, probe: ProbeKind): HealthStatus {
   if (passesFor(check, probe)) return 'pass';
+  if (probe === 'readiness' && check.fleet?.status === 'warn') return 'warn';
   return check.critical ? 'fail' : 'warn';
 }
 

@@ -1,6 +1,8 @@
 // The status store, after the kubelet's results_manager.go: what each check last found, the snapshots answers
 // are rendered from, staleness, and the change events. Workers record into it; answers and metrics read it.
 // What a check's past looks like (its last results, when it last changed) belongs here too.
+import { decide, type FleetStanding } from './fleet/decision.js';
+import { locallyFailing } from './fleet/local.js';
 import { redact } from './redact.js';
 import { type Freshness, freshness, staleAt, staleView } from './staleness.js';
 import { probeStates, type ThresholdState } from './state.js';
@@ -15,6 +17,13 @@ import type {
   Snapshot,
 } from './types.js';
 import { PROBE_KINDS } from './types.js';
+
+/** Where the fleet stands for one shared check (the Fleet of fleet/fleet.ts). */
+export interface FleetLens {
+  standing(check: string): FleetStanding;
+}
+
+const NO_FLEET: FleetStanding = Object.freeze({ kind: 'none' });
 
 /** How often staleness is looked for while nothing else rebuilds the snapshot. */
 const SWEEP_MS = 1000;
@@ -68,6 +77,7 @@ export class StatusStore {
   #rebuild: NodeJS.Timeout | undefined;
   #version = 0;
   #announcedProbes: Record<ProbeKind, Snapshot['probes'][ProbeKind]> | undefined;
+  #fleet: FleetLens | undefined;
 
   constructor(options: StatusStoreOptions) {
     this.#options = options;
@@ -85,6 +95,7 @@ export class StatusStore {
         probes: check.probes,
         critical: check.critical,
         componentType: check.componentType,
+        scope: check.scope,
         condition: 'unknown',
         startupLatched: false,
         stale: false,
@@ -100,6 +111,18 @@ export class StatusStore {
   list(entries: readonly CheckStatus[]): void {
     this.#entries = entries;
     this.#byName = new Map(entries.map((entry) => [entry.check.name, entry]));
+    this.#snapshot = undefined;
+    this.snapshot();
+  }
+
+  /** Where the fleet stands for shared checks (undefined: no fleet, plain semantics). */
+  setFleet(fleet: FleetLens | undefined): void {
+    this.#fleet = fleet;
+    this.fleetChanged();
+  }
+
+  /** The fleet's view changed (a round ended): rebuilds the snapshot at once, so readiness follows it. */
+  fleetChanged(): void {
     this.#snapshot = undefined;
     this.snapshot();
   }
@@ -178,7 +201,8 @@ export class StatusStore {
         : Number.POSITIVE_INFINITY;
       const stale = expires <= now;
       if (!stale) validUntil = Math.min(validUntil, expires);
-      checks.push(stale ? staleView(entry.view, entry.freshness) : entry.view);
+      const view = stale ? staleView(entry.view, entry.freshness) : entry.view;
+      checks.push(view.scope === 'shared' ? this.#withFleet(view) : view);
     }
     const snapshot: Snapshot = Object.freeze({
       version: ++this.#version,
@@ -193,6 +217,13 @@ export class StatusStore {
     this.#detailsChanged = false;
     this.#announce(snapshot);
     return snapshot;
+  }
+
+  // A shared check failing here carries what the fleet makes of it; the state function (statusFor) reads that.
+  #withFleet(view: CheckSnapshot): CheckSnapshot {
+    if (!locallyFailing(view)) return view;
+    const standing = this.#fleet ? this.#fleet.standing(view.name) : NO_FLEET;
+    return Object.freeze({ ...view, fleet: decide(standing, view.startupLatched) });
   }
 
   #redact(entry: CheckStatus, text: string): string {

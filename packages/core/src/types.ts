@@ -1,4 +1,5 @@
 // Public types of the engine. Input types are all-optional and readonly; resolved types are complete.
+import type { FleetVerdict } from './fleet/decision.js';
 
 /** The three kinds of Kubernetes probe a check can gate. */
 export type ProbeKind = 'startup' | 'liveness' | 'readiness';
@@ -111,7 +112,16 @@ export interface CheckSpec extends CheckTiming {
   readonly critical?: boolean;
   /** IETF health+json `componentType`; defaults to the prober's. */
   readonly componentType?: string;
+  /**
+   * `shared`: a dependency every replica shares (a database, an upstream API). With a fleet, a failure most
+   * members share keeps readiness (docs/fleet.md). Readiness checks only.
+   * @default 'local'
+   */
+  readonly scope?: CheckScope;
 }
+
+/** Whether a check's dependency is this replica's own, or shared by every replica. */
+export type CheckScope = 'local' | 'shared';
 
 /** A validated, complete, frozen check. */
 export interface ResolvedCheck {
@@ -125,6 +135,7 @@ export interface ResolvedCheck {
   readonly probes: readonly ProbeKind[];
   readonly critical: boolean;
   readonly componentType: string;
+  readonly scope: CheckScope;
 }
 
 /** How one run ended, as counted by `probekit_check_runs_total{result}`. */
@@ -159,6 +170,9 @@ export interface CheckSnapshot {
   readonly probes: readonly ProbeKind[];
   readonly critical: boolean;
   readonly componentType: string;
+  readonly scope: CheckScope;
+  /** What the fleet makes of a shared check failing here (readiness reads it); absent otherwise. */
+  readonly fleet?: FleetVerdict | undefined;
   readonly condition: CheckCondition;
   /** Startup has passed once for this check (startup latches). */
   readonly startupLatched: boolean;

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { answer } from '../src/answer.js';
 import { manual } from '../src/checks/manual.js';
 import { Engine } from '../src/engine.js';
+import { isoSeconds } from '../src/explain.js';
 import type { CheckSpec } from '../src/types.js';
 
 // A fixed world: db passes, cache fails (critical), search fails (non-critical), app is liveness-only.
@@ -30,6 +32,12 @@ const get = (
   details?: boolean | { token: string },
 ) => answer(engine.snapshot(), { method: 'GET', url, ...headers }, details === undefined ? {} : { details });
 
+const DETAILS_LAG_MS = 300;
+
+/** The tail of a verbose line for a check failing once: `(failing since <its since>, 1 in a row)`. */
+const failingOnce = (engine: Engine, name: string) =>
+  ` (failing since ${isoSeconds(engine.snapshot().byName.get(name)?.since ?? 0)}, 1 in a row)`;
+
 describe('answer', () => {
   it('plain: ok when passing, 503 with the failing lines when failing', () => {
     const engine = world();
@@ -44,8 +52,8 @@ describe('answer', () => {
       ready?.body,
       [
         '[+]db ok',
-        '[-]cache failed: connect ECONNREFUSED 127.0.0.1:6379',
-        '[~]search warn: HTTP probe failed with statuscode: 500',
+        `[-]cache failed: connect ECONNREFUSED 127.0.0.1:6379${failingOnce(engine, 'cache')}`,
+        `[~]search warn: HTTP probe failed with statuscode: 500${failingOnce(engine, 'search')}`,
         'readyz check failed',
         '',
       ].join('\n'),
@@ -61,7 +69,7 @@ describe('answer', () => {
       [
         '[+]db ok',
         '[+]cache excluded: ok',
-        '[~]search warn: HTTP probe failed with statuscode: 500',
+        `[~]search warn: HTTP probe failed with statuscode: 500${failingOnce(engine, 'search')}`,
         'warn: some health checks cannot be excluded: no matches for "nope"',
         'readyz check passed',
         '',
@@ -76,7 +84,7 @@ describe('answer', () => {
     assert.equal(get(engine, '/readyz/cache')?.status, 503);
     assert.equal(
       get(engine, '/readyz/cache?verbose')?.body,
-      '[-]cache failed: connect ECONNREFUSED 127.0.0.1:6379\nreadyz check failed\n',
+      `[-]cache failed: connect ECONNREFUSED 127.0.0.1:6379${failingOnce(engine, 'cache')}\nreadyz check failed\n`,
     );
     assert.equal(get(engine, '/livez/db')?.status, 404);
     assert.equal(get(engine, '/readyz/missing')?.status, 404);
@@ -90,7 +98,7 @@ describe('answer', () => {
     assert.equal(get(engine, '/healthz/search')?.status, 503);
     assert.equal(
       get(engine, '/readyz/search?verbose')?.body,
-      '[-]search failed: HTTP probe failed with statuscode: 500\nreadyz check failed\n',
+      `[-]search failed: HTTP probe failed with statuscode: 500${failingOnce(engine, 'search')}\nreadyz check failed\n`,
     );
     const json = JSON.parse(get(engine, '/readyz/search?format=json')?.body ?? '');
     assert.deepEqual([json.status, json.checks.search[0].status], ['fail', 'fail']);
@@ -155,6 +163,68 @@ describe('answer', () => {
       get(engine, '/readyz?verbose', { authorization: 'Bearer let-me-in' }, token)?.body ?? '',
       /\[-\]cache failed/,
     );
+  });
+
+  it('verbose lines say since when a check fails and how close a passing one is to failing', async () => {
+    const engine = new Engine({ checks: [{ name: 'db', check: manual() }] });
+    engine.report('db', true);
+    // A manual check flips at once; a counted one is what `(1 failure, 2 more to fail)` is for, in stateNote's table.
+    assert.equal(get(engine, '/readyz?verbose')?.body, '[+]db ok\nreadyz check passed\n');
+    engine.report('db', { ok: false, output: 'connect ECONNREFUSED 127.0.0.1:5432' });
+    engine.report('db', { ok: false, output: 'connect ECONNREFUSED 127.0.0.1:5432' });
+    await sleep(DETAILS_LAG_MS); // counters are details: a snapshot shows them within 250 ms
+    const since = isoSeconds(engine.snapshot().byName.get('db')?.since ?? 0);
+    assert.equal(
+      get(engine, '/readyz?verbose')?.body,
+      `[-]db failed: connect ECONNREFUSED 127.0.0.1:5432 (failing since ${since}, 2 in a row)\nreadyz check failed\n`,
+    );
+  });
+
+  it('JSON carries since on every check, and with ?history its last results, newest first', async () => {
+    const engine = world();
+    engine.report('cache', { ok: false, output: 'connect ETIMEDOUT' });
+    await sleep(DETAILS_LAG_MS);
+    const plain = JSON.parse(get(engine, '/healthz?format=json')?.body ?? '');
+    for (const name of ['db', 'cache', 'search', 'app']) {
+      const [entry] = plain.checks[name];
+      assert.equal(entry.since, new Date(engine.snapshot().byName.get(name)?.since ?? 0).toISOString(), name);
+      assert.equal(entry.history, undefined, 'history only when asked for');
+    }
+    const withHistory = JSON.parse(get(engine, '/healthz?format=json&history')?.body ?? '');
+    const history = withHistory.checks.cache[0].history;
+    assert.deepEqual(
+      history.map((entry: Record<string, unknown>) => [
+        entry['outcome'],
+        entry['reason'],
+        entry['durationMs'],
+      ]),
+      [
+        ['failure', 'connect ETIMEDOUT', 0],
+        ['failure', 'connect ECONNREFUSED 127.0.0.1:6379', 0],
+      ],
+    );
+    assert.ok(history.every((entry: { time: string }) => !Number.isNaN(Date.parse(entry.time))));
+    assert.deepEqual(
+      withHistory.checks.db[0].history.map((entry: { outcome: string }) => entry.outcome),
+      ['success'],
+    );
+    assert.equal(withHistory.checks.db[0].history[0].reason, undefined);
+  });
+
+  it('serves the status page at /status under the details rule: off, or behind the token', () => {
+    const engine = world();
+    const page = get(engine, '/status');
+    assert.equal(page?.status, 200);
+    assert.equal(page?.headers['content-type'], 'text/html; charset=utf-8');
+    assert.match(page?.headers['content-security-policy'] ?? '', /^default-src 'none'; /);
+    assert.equal(get(engine, '/status?anything')?.status, 200);
+    assert.equal(get(engine, '/status', {}, false), undefined, 'off: not probekit’s path at all');
+    const token = { token: 'let-me-in' };
+    assert.equal(get(engine, '/status', {}, token), undefined);
+    assert.equal(get(engine, '/status', { authorization: 'Bearer wrong' }, token), undefined);
+    assert.equal(get(engine, '/status', { authorization: 'Bearer let-me-in' }, token)?.status, 200);
+    assert.equal(answer(engine.snapshot(), { method: 'POST', url: '/status' })?.status, 405);
+    for (const url of ['/status/db', '/statusz', '/status/']) assert.equal(get(engine, url), undefined, url);
   });
 
   it('not a probe path → undefined; other methods → 405', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CHECK_DEFAULTS, resolveCheck, resolveChecks } from '../src/definition.js';
+import { CHECK_DEFAULTS, resolveCheck, resolveChecks, sameDefinition } from '../src/definition.js';
 import type { CheckSpec } from '../src/types.js';
 
 const check = async () => undefined;
@@ -18,6 +18,20 @@ describe('check definitions', () => {
     assert.equal(resolved.prober.kind, 'function');
     assert.ok(Object.isFrozen(resolved));
     assert.equal(CHECK_DEFAULTS.periodSeconds, 10);
+  });
+
+  it('a check is local unless it says shared; shared gates readiness; a change of scope is a new definition', () => {
+    assert.equal(resolveCheck({ name: 'db', check }).scope, 'local');
+    const shared = resolveCheck({ name: 'db', check, scope: 'shared' });
+    assert.equal(shared.scope, 'shared');
+    assert.equal(
+      sameDefinition(shared, resolveCheck({ name: 'db', check: shared.prober, scope: 'local' })),
+      false,
+    );
+    assert.equal(
+      sameDefinition(shared, resolveCheck({ name: 'db', check: shared.prober, scope: 'shared' })),
+      true,
+    );
   });
 
   it('accepts fractions of a second', () => {
@@ -80,6 +94,17 @@ describe('check definitions', () => {
       /^checks\[0\]\.critical: must be a boolean/,
     ],
     ['no check', { check: undefined as never }, /^checks\[0\]\.check: must be a function or a prober/],
+    ['an unknown scope', { scope: 'global' as never }, /^checks\[0\]\.scope: must be 'local' or 'shared'/],
+    [
+      'a shared liveness check',
+      { scope: 'shared', probes: ['readiness', 'liveness'] },
+      /^checks\[0\]\.scope: must be local in liveness and startup checks \(a restart cannot fix a shared dependency\)/,
+    ],
+    [
+      'a shared startup check',
+      { scope: 'shared', probes: ['startup'] },
+      /^checks\[0\]\.scope: must be local in liveness/,
+    ],
     [
       'a typo in a field',
       { periodSecond: 5 },

@@ -132,6 +132,7 @@ function snap(name: string, probes: ProbeKind[], runs: string, critical = true):
     probes,
     critical,
     componentType: 'component',
+    scope: 'local',
     stale: false,
     ...state,
   };
@@ -174,6 +175,22 @@ describe('aggregation', () => {
     assert.equal(checkStatus(snap('search', ['readiness'], '0', false), 'readiness'), 'warn');
     assert.equal(checkStatus(snap('search', ['readiness'], '0', false), 'readiness', true), 'fail');
     assert.equal(checkStatus(snap('app', ['readiness', 'liveness'], ''), 'all'), 'fail');
+  });
+
+  it('a shared check the fleet keeps ready is warn in readiness, and failing alone; a plain verdict fails', () => {
+    const outage = {
+      ...snap('db', ['readiness'], '0'),
+      scope: 'shared' as const,
+      fleet: {
+        status: 'warn' as const,
+        outage: true,
+        reason: 'shared outage: failing on 3 of 4 members; kept ready',
+      },
+    };
+    assert.deepEqual(probeStates([outage]).readiness, { status: 'warn' });
+    assert.equal(checkStatus(outage, 'readiness', true), 'fail');
+    const own = { ...outage, fleet: { status: 'fail' as const, note: 'not an outage' } };
+    assert.deepEqual(probeStates([own]).readiness, { status: 'fail' });
   });
 
   it('a check gating two kinds is read by each kind’s own rule', () => {

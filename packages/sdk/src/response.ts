@@ -7,6 +7,7 @@ import {
   METHOD_NOT_ALLOWED,
   PROBE_PATHS,
   type ProbeRequest,
+  STATUS_PATH,
   wireHeaders,
 } from '@probekit/core';
 import type { Registry } from 'prom-client';
@@ -19,7 +20,10 @@ export interface Responder {
 }
 
 // Cheap prefilter for an app's own traffic: one anchored regex test, no allocation, before any parsing.
-const PROBE_PREFIX = new RegExp(`^/(?:${Object.values(PROBE_PATHS).join('|')})(?:[/?]|$)`);
+// The status page is answered like a probe (answer() decides, under the details rule).
+const PROBE_PREFIX = new RegExp(
+  `^/(?:${[...Object.values(PROBE_PATHS), STATUS_PATH.slice(1)].join('|')})(?:[/?]|$)`,
+);
 const METRICS_PATH = '/metrics';
 
 /**

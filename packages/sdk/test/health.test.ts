@@ -60,9 +60,12 @@ describe('createHealth', () => {
   it('setNotReady(reason) fails readiness only, with the reason; setReady() undoes it', () => {
     const health = createHealth(quiet);
     health.setNotReady('maintenance: reindexing');
+    const since = new Date(health.snapshot().byName.get('ready-switch')?.since ?? 0)
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
     assert.deepEqual(verbose(health), {
       status: 503,
-      body: '[-]ready-switch failed: maintenance: reindexing\n[+]shutdown ok\nreadyz check failed\n',
+      body: `[-]ready-switch failed: maintenance: reindexing (failing since ${since}, 1 in a row)\n[+]shutdown ok\nreadyz check failed\n`,
     });
     assert.equal(verbose(health, '/livez').status, 200);
     health.setReady();

@@ -1,7 +1,7 @@
 // The fastify plugin: probe routes over health.answer(), /metrics when asked; starts on ready, stops on close.
 /// <reference types="node" preserve="true" />
 
-import { PROBE_PATHS } from '@probekit/core';
+import { PROBE_PATHS, STATUS_PATH } from '@probekit/core';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, LogLevel } from 'fastify';
 import fp from 'fastify-plugin';
 import { InvalidOptionError } from '../errors.js';
@@ -49,6 +49,7 @@ const plugin: FastifyPluginAsync<HealthPluginOptions> = async (fastify, options)
     fastify.all(`/${segment}`, routeOptions, route);
     fastify.all(`/${segment}/:check`, routeOptions, route);
   }
+  fastify.all(STATUS_PATH, routeOptions, route);
   if (responder.metrics) fastify.all('/metrics', routeOptions, route);
 
   fastify.decorate('health', health);

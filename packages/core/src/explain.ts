@@ -1,0 +1,48 @@
+// Explaining a check's state, the same way in every answer (verbose lines, the status page): why it does not
+// pass, since when, and how far it is from changing.
+import type { CheckSnapshot, HealthStatus, ProbeKind } from './types.js';
+
+/** The reason shown for a check that does not pass as `kind` reads it. */
+export function reasonOf(check: CheckSnapshot, kind: ProbeKind | 'all'): string {
+  if (check.output) return check.output;
+  if (check.lastRunAt === undefined) return kind === 'startup' ? 'not started yet' : 'no result yet';
+  return 'below its success threshold';
+}
+
+/**
+ * What an operator asks next about a check in `status`, or nothing when it is plainly passing:
+ * `failing since 2026-12-04T14:33:55Z, 3 in a row` for a failing one, `1 failure, 2 more to fail` for a
+ * passing one that has begun to fail, `no success yet, 2 in a row` before its first threshold.
+ */
+export function stateNote(check: CheckSnapshot, status: HealthStatus): string | undefined {
+  const failures = check.consecutiveFailures;
+  const successes = check.consecutiveSuccesses;
+  const toFail = () => `${plural(failures, 'failure')}, ${check.failureThreshold - failures} more to fail`;
+  const toPass = () => `${plural(successes, 'success')}, ${check.successThreshold - successes} more to pass`;
+  if (status === 'pass') {
+    // A latched startup check passes whatever its condition; only a check counting toward failing says so.
+    return failures > 0 && check.condition !== 'failing' && !check.stale ? toFail() : undefined;
+  }
+  if (check.stale || check.condition === 'failing') {
+    const since = `failing since ${isoSeconds(check.since)}`;
+    // Stale means no run finished: its counters are old news.
+    if (check.stale) return since;
+    if (failures > 0) return `${since}, ${failures} in a row`;
+    return successes > 0 ? `${since}, ${toPass()}` : since;
+  }
+  if (check.condition === 'unknown') {
+    if (failures > 0) return `no success yet, ${failures} in a row`;
+    return successes > 0 ? toPass() : undefined;
+  }
+  return undefined;
+}
+
+/** `2026-12-04T14:33:55Z`: an ISO 8601 time to the second, as verbose lines and the page show it. */
+export function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** `1 failure`, `3 successes`. */
+export function plural(n: number, word: 'failure' | 'success'): string {
+  return `${n} ${n === 1 ? word : word === 'success' ? 'successes' : 'failures'}`;
+}

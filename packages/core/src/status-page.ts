@@ -1,0 +1,300 @@
+// GET /status: one self-contained HTML page rendered from a snapshot — each probe kind, each check with its
+// state, since, last reason and a timeline of its recent results. No external assets; a strict CSP allows only
+// the page's own style and script, by hash. Readable without JavaScript; with it, it re-renders itself from a
+// fresh copy of the same page every few seconds.
+import { createHash } from 'node:crypto';
+// A cycle with answer.js, which serves this page: each uses the other only inside functions.
+import { ANSWER_HEADERS, type Answer, PROBE_PATHS } from './answer.js';
+import { isoSeconds, plural, reasonOf } from './explain.js';
+import { checkStatus, gates, worst } from './state.js';
+import type { CheckSnapshot, HealthStatus, HistoryEntry, ProbeKind, RunResult, Snapshot } from './types.js';
+import { HISTORY_LENGTH, PROBE_KINDS } from './types.js';
+import { VERSION } from './version.js';
+
+/** Where every host serves the page (under the same rule as details). */
+export const STATUS_PATH = '/status';
+
+/** How often an open page fetches itself again, in ms. */
+export const STATUS_PAGE_REFRESH_MS = 2000;
+
+const SYMBOL: Readonly<Record<HealthStatus, string>> = { pass: '✓', warn: '⚠', fail: '✗' };
+const OUTCOME: Readonly<Record<RunResult, { symbol: string; word: string }>> = {
+  success: { symbol: '✓', word: 'passed' },
+  failure: { symbol: '✗', word: 'failed' },
+  timeout: { symbol: '⌛', word: 'timed out' },
+};
+
+const STYLE = `
+:root{color-scheme:light dark;--fg:#1b1f24;--muted:#57606a;--line:#d0d7de;--bg:#fff;--pass:#116329;--warn:#7d4e00;--fail:#a40e26;--pass-bg:#dafbe1;--warn-bg:#fff8c5;--fail-bg:#ffebe9}
+@media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--muted:#9198a1;--line:#3d444d;--bg:#0d1117;--pass:#56d364;--warn:#e3b341;--fail:#ff7b72;--pass-bg:#12261e;--warn-bg:#272115;--fail-bg:#2d1517}}
+*{box-sizing:border-box}
+body{margin:0 auto;max-width:80rem;padding:1rem 1.5rem 2rem;font:15px/1.45 system-ui,-apple-system,"Segoe UI","DejaVu Sans",sans-serif;color:var(--fg);background:var(--bg)}
+h1{font-size:1.4rem;margin:.2rem 0}
+h2{font-size:1.1rem;margin:1.6rem 0 .5rem}
+.summary{font-size:1.15rem;font-weight:600;margin:.3rem 0}
+.summary.pass{color:var(--pass)}
+.summary.warn{color:var(--warn)}
+.summary.fail{color:var(--fail)}
+.meta,.sub{color:var(--muted);font-size:.85rem}
+.meta{display:flex;flex-wrap:wrap;gap:.3rem 1rem;align-items:center}
+button{font:inherit;font-size:.85rem;padding:.1rem .6rem}
+.offline{color:var(--fail);font-weight:600}
+table{border-collapse:collapse;width:100%}
+th,td{text-align:left;vertical-align:top;padding:.4rem .6rem;border-bottom:1px solid var(--line)}
+thead th{font-size:.8rem;text-transform:uppercase;letter-spacing:.03em;color:var(--muted)}
+tbody th{font-weight:600;white-space:nowrap}
+.st{display:inline-block;padding:0 .45rem;border-radius:.3rem;font-weight:600;white-space:nowrap}
+.st.pass{color:var(--pass);background:var(--pass-bg)}
+.st.warn{color:var(--warn);background:var(--warn-bg)}
+.st.fail{color:var(--fail);background:var(--fail-bg)}
+.reason{overflow-wrap:anywhere;max-width:28rem}
+time{white-space:nowrap}
+.tl{display:flex;align-items:flex-end;gap:2px;height:1.2rem;margin:.15rem 0 0;padding:0;list-style:none}
+.tl li{flex:0 0 5px;font-size:0;border-radius:1px}
+.tl .success{height:45%;background:var(--pass)}
+.tl .failure{height:100%;background:var(--fail)}
+.tl .timeout{height:100%;background:repeating-linear-gradient(180deg,var(--fail) 0 3px,transparent 3px 5px);outline:1px solid var(--fail);outline-offset:-1px}
+.legend{color:var(--muted);font-size:.75rem;margin-top:.2rem}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:0}
+dt{color:var(--muted)}
+dd{margin:0}
+a{color:inherit}
+`;
+
+// ATTENTION: the CSP allows this script by its hash; any change to it changes the hash, computed below.
+const SCRIPT = `
+(() => {
+  const every = ${STATUS_PAGE_REFRESH_MS};
+  const button = document.getElementById('pause');
+  const note = document.getElementById('live');
+  let paused = false;
+  let timer;
+  button.hidden = false;
+  note.textContent = 'Updates every ' + every / 1000 + ' s.';
+  button.addEventListener('click', () => {
+    paused = !paused;
+    button.setAttribute('aria-pressed', String(paused));
+    button.textContent = paused ? 'Resume updates' : 'Pause updates';
+    note.textContent = paused ? 'Updates paused.' : 'Updates every ' + every / 1000 + ' s.';
+    clearTimeout(timer);
+    if (!paused) tick();
+  });
+  const swap = (next, id) => {
+    const old = document.getElementById(id);
+    const fresh = next.getElementById(id);
+    if (old && fresh) old.replaceWith(document.importNode(fresh, true));
+  };
+  async function tick() {
+    try {
+      const response = await fetch(location.href, { cache: 'no-store', headers: { accept: 'text/html' } });
+      if (!response.ok) throw new Error('HTTP ' + response.status);
+      const next = new DOMParser().parseFromString(await response.text(), 'text/html');
+      const summary = document.getElementById('summary');
+      const text = next.getElementById('summary')?.textContent ?? '';
+      // A live region announces what changed, so it changes only when the summary does.
+      if (summary.textContent !== text) summary.textContent = text;
+      swap(next, 'main');
+      swap(next, 'updated');
+      document.title = next.title;
+      const icon = next.querySelector('link[rel=icon]');
+      if (icon) document.querySelector('link[rel=icon]').href = icon.href;
+      note.classList.remove('offline');
+      if (!paused) note.textContent = 'Updates every ' + every / 1000 + ' s.';
+    } catch (error) {
+      note.classList.add('offline');
+      note.textContent = 'Cannot reach the server (' + error.message + '); showing the last answer, retrying.';
+    }
+    if (!paused) timer = setTimeout(tick, every);
+  }
+  timer = setTimeout(tick, every);
+})();
+`;
+
+const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+
+/** The page's Content-Security-Policy: nothing but its own inline style and script (by hash), and fetches of itself. */
+export const STATUS_PAGE_CSP = [
+  "default-src 'none'",
+  `style-src ${hash(STYLE)}`,
+  `script-src ${hash(SCRIPT)}`,
+  "connect-src 'self'",
+  'img-src data:',
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** The page as an answer, with its CSP; answer() serves it at STATUS_PATH to whoever may see details. */
+export function statusPage(snapshot: Snapshot): Answer {
+  return {
+    status: 200,
+    headers: {
+      ...ANSWER_HEADERS,
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': STATUS_PAGE_CSP,
+      'referrer-policy': 'no-referrer',
+    },
+    body: renderStatusPage(snapshot),
+  };
+}
+
+/** The page's HTML for a snapshot. */
+export function renderStatusPage(snapshot: Snapshot): string {
+  const { checks } = snapshot;
+  const probes = snapshot.probes;
+  const ready = probes.readiness.status !== 'fail';
+  const failing = PROBE_KINDS.filter((kind) => probes[kind].status === 'fail');
+  const warning = PROBE_KINDS.filter((kind) => probes[kind].status === 'warn');
+  const summary =
+    failing.length > 0
+      ? `${SYMBOL.fail} ${ready ? 'Ready, but' : 'Not ready:'} ${failing.map((kind) => `${kind} fails`).join(', ')}`
+      : warning.length > 0
+        ? `${SYMBOL.warn} Ready, with warnings: ${warning.map((kind) => `${kind} warns`).join(', ')}`
+        : `${SYMBOL.pass} Ready: every probe passes`;
+  const worstProbe = PROBE_KINDS.reduce<HealthStatus>(
+    (status, kind) => worst(status, probes[kind].status),
+    'pass',
+  );
+  const updated = isoSeconds(snapshot.takenAt);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${SYMBOL[worstProbe]} ${ready ? 'ready' : 'not ready'} · probekit status</title>
+<link rel="icon" href="${favicon(worstProbe)}">
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<h1>probekit status</h1>
+<p class="summary ${worstProbe}" id="summary" role="status" aria-live="polite">${html(summary)}</p>
+<p class="meta"><span id="updated">Updated <time datetime="${updated}">${updated}</time></span>
+<span id="live">Reload the page to update it.</span>
+<button type="button" id="pause" aria-pressed="false" hidden>Pause updates</button></p>
+</header>
+<main id="main">
+<section aria-labelledby="probes-title">
+<h2 id="probes-title">Probes</h2>
+<table>
+<thead><tr><th scope="col">Probe</th><th scope="col">State</th><th scope="col">Not passing</th><th scope="col">Answer</th></tr></thead>
+<tbody>
+${PROBE_KINDS.map((kind) => probeRow(snapshot, kind)).join('\n')}
+</tbody>
+</table>
+</section>
+<section aria-labelledby="checks-title">
+<h2 id="checks-title">Checks</h2>
+${checks.length === 0 ? '<p>No checks are defined: every probe passes.</p>' : checksTable(checks)}
+</section>
+<section aria-labelledby="build-title">
+<h2 id="build-title">Build</h2>
+<dl>
+<dt>probekit</dt><dd>${html(VERSION)}</dd>
+<dt>runtime</dt><dd>Node.js ${html(process.version)}</dd>
+<dt>snapshot</dt><dd>version ${snapshot.version}, taken <time datetime="${updated}">${updated}</time></dd>
+</dl>
+</section>
+</main>
+<script>${SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+// The kind's own reason (`starting`), else the checks that make it fail or warn.
+function probeRow(snapshot: Snapshot, kind: ProbeKind): string {
+  const { status, reason } = snapshot.probes[kind];
+  const culprits = snapshot.checks.filter(
+    (check) => gates(check, kind) && checkStatus(check, kind) !== 'pass',
+  );
+  const why = reason ?? (culprits.length === 0 ? '' : `${culprits.map((check) => check.name).join(', ')}`);
+  const path = PROBE_PATHS[kind];
+  return (
+    `<tr id="probe-${kind}"><th scope="row">${kind}</th><td>${state(status)}</td>` +
+    `<td class="reason">${html(why)}</td>` +
+    `<td><a href="${path}?verbose">/${path}</a></td></tr>`
+  );
+}
+
+function checksTable(checks: readonly CheckSnapshot[]): string {
+  const rows = checks.map((check) => {
+    const status = checkStatus(check, 'all');
+    const facts = [check.kind, check.probes.join(', '), check.critical ? 'critical' : 'not critical'];
+    const since = isoSeconds(check.since);
+    return (
+      `<tr id="check-${check.name}" data-state="${status}">` +
+      `<th scope="row">${html(check.name)}<div class="sub">${html(facts.join(' · '))}</div>` +
+      `<div class="sub">${html(check.target)}</div></th>` +
+      `<td>${state(status)}</td>` +
+      `<td><time datetime="${since}">${since}</time></td>` +
+      `<td>${html(inARow(check, status))}</td>` +
+      `<td class="reason">${status === 'pass' ? html(check.warning ?? '') : html(reasonOf(check, 'all'))}</td>` +
+      `<td>${timeline(check.history)}</td></tr>`
+    );
+  });
+  return `<table>
+<thead><tr><th scope="col">Check</th><th scope="col">State</th><th scope="col">Since</th><th scope="col">In a row</th><th scope="col">Last reason</th><th scope="col">Last ${HISTORY_LENGTH} results, oldest first</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>
+<p class="legend">Results: a short bar passed, a tall bar failed, a striped bar timed out; each bar's title gives its time, duration and reason.</p>`;
+}
+
+// `history` is newest first; a timeline reads left to right, oldest first.
+function timeline(history: readonly HistoryEntry[]): string {
+  if (history.length === 0) return '<span class="sub">no result yet</span>';
+  const counts: Record<RunResult, number> = { success: 0, failure: 0, timeout: 0 };
+  const items: string[] = [];
+  for (let index = history.length - 1; index >= 0; index--) {
+    const result = history[index]!;
+    counts[result.outcome]++;
+    const { symbol, word } = OUTCOME[result.outcome];
+    const title = `${isoSeconds(result.at)} ${word} in ${formatMs(result.durationMs)}${result.reason ? `: ${result.reason}` : ''}`;
+    items.push(`<li class="${result.outcome}" title="${html(title)}">${symbol}</li>`);
+  }
+  const label =
+    `last ${history.length} results: ${counts.success} passed, ${counts.failure} failed` +
+    `${counts.timeout > 0 ? `, ${counts.timeout} timed out` : ''}`;
+  return `<ol class="tl" aria-label="${label}">${items.join('')}</ol>`;
+}
+
+function state(status: HealthStatus): string {
+  return `<span class="st ${status}">${SYMBOL[status]} ${status}</span>`;
+}
+
+// The run of identical results that matters now, and how far it is from changing the state.
+function inARow(check: CheckSnapshot, status: HealthStatus): string {
+  const failures = check.consecutiveFailures;
+  const successes = check.consecutiveSuccesses;
+  if (failures > 0) {
+    const counting = status === 'pass' && check.condition !== 'failing' && !check.stale;
+    return `${plural(failures, 'failure')}${counting ? `, ${check.failureThreshold - failures} more to fail` : ''}`;
+  }
+  if (successes === 0) return '';
+  const counting = status !== 'pass' && successes < check.successThreshold;
+  return `${plural(successes, 'success')}${counting ? `, ${check.successThreshold - successes} more to pass` : ''}`;
+}
+
+function favicon(status: HealthStatus): string {
+  const colour = { pass: '#1a7f37', warn: '#9a6700', fail: '#cf222e' }[status];
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="8" r="7" fill="${colour}"/></svg>`;
+  return `data:image/svg+xml,${encodeURIComponent(svg)}`;
+}
+
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms * 10) / 10} ms` : `${Math.round(ms / 10) / 100} s`;
+}
+
+const ENTITIES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+function html(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => ENTITIES[char] ?? char);
+}
