@@ -1,6 +1,6 @@
-// The status store, after the kubelet's results_manager.go: what each check last found, the snapshots answers
-// are rendered from, staleness, and the change events. Workers record into it; answers and metrics read it.
-// What a check's past looks like (its last results, when it last changed) belongs here too.
+// The status store, after the kubelet's results_manager.go: what each check last found, its past (its last
+// results, when it last changed state), the snapshots answers are rendered from, staleness, and the change
+// events. Workers record into it; answers and metrics read it.
 import { decide, type FleetStanding } from './fleet/decision.js';
 import { locallyFailing } from './fleet/local.js';
 import { redact } from './redact.js';
@@ -10,13 +10,14 @@ import type {
   ChangeEvent,
   CheckCondition,
   CheckSnapshot,
+  HistoryEntry,
   Outcome,
   ProbeKind,
   ResolvedCheck,
   RunRecord,
   Snapshot,
 } from './types.js';
-import { PROBE_KINDS } from './types.js';
+import { HISTORY_LENGTH, PROBE_KINDS } from './types.js';
 
 /** Where the fleet stands for one shared check (the Fleet of fleet/fleet.ts). */
 export interface FleetLens {
@@ -54,6 +55,8 @@ export interface CheckStatus {
   evidenceAt: number | undefined;
   /** The condition last announced by a `change` event (`stale` included). */
   announced: CheckCondition | 'stale';
+  /** The state `view.since` dates: its condition, with stale counted as failing (a failing check going stale has not changed). */
+  sinceState: CheckCondition;
 }
 
 export interface StatusStoreOptions {
@@ -101,9 +104,14 @@ export class StatusStore {
         stale: false,
         consecutiveSuccesses: 0,
         consecutiveFailures: 0,
+        successThreshold: check.successThreshold,
+        failureThreshold: check.failureThreshold,
+        since: Date.now(),
+        history: Object.freeze([]),
       }),
       evidenceAt: undefined,
       announced: 'unknown',
+      sinceState: 'unknown',
     };
   }
 
@@ -130,6 +138,8 @@ export class StatusStore {
   /** Staleness counts only while checks run: `start()` begins looking for it, `stop()` ends that. */
   start(): void {
     this.#live = true;
+    // A snapshot taken before start never expires; one taken now would (a first run that never ends goes stale).
+    this.#snapshot = undefined;
     this.#sweep = setInterval(() => this.snapshot(), SWEEP_MS).unref();
   }
 
@@ -151,9 +161,13 @@ export class StatusStore {
     const output = outcome.output === undefined ? undefined : this.#redact(entry, outcome.output);
     const warning = outcome.warning === undefined ? undefined : this.#redact(entry, outcome.warning);
     const lastSuccessAt = outcome.ok ? finishedAt : entry.view.lastSuccessAt;
+    const changed = state.condition !== entry.sinceState;
+    entry.sinceState = state.condition;
     entry.evidenceAt = performance.now();
     entry.view = Object.freeze({
       ...entry.view,
+      since: changed ? finishedAt : entry.view.since,
+      history: remember(entry.view.history, finishedAt, run, output ?? warning),
       condition: state.condition,
       startupLatched: state.startupLatched,
       consecutiveSuccesses: state.consecutiveSuccesses,
@@ -201,6 +215,11 @@ export class StatusStore {
         : Number.POSITIVE_INFINITY;
       const stale = expires <= now;
       if (!stale) validUntil = Math.min(validUntil, expires);
+      else if (entry.sinceState !== 'failing') {
+        // Stale is failing, since the moment the evidence expired (not this later look at it).
+        entry.sinceState = 'failing';
+        entry.view = Object.freeze({ ...entry.view, since: Date.now() - (now - expires) });
+      }
       const view = stale ? staleView(entry.view, entry.freshness) : entry.view;
       checks.push(view.scope === 'shared' ? this.#withFleet(view) : view);
     }
@@ -274,4 +293,28 @@ export class StatusStore {
       });
     }
   }
+}
+
+/**
+ * The history after one more result: newest first, at most HISTORY_LENGTH, a new frozen array (snapshots taken
+ * before keep theirs). A reason repeated run after run is kept as one string, so a failing check's history
+ * holds one copy of its reason, not 64.
+ */
+function remember(
+  history: readonly HistoryEntry[],
+  at: number,
+  run: RunFacts,
+  reason: string | undefined,
+): readonly HistoryEntry[] {
+  const last = history[0]?.reason;
+  const entry: HistoryEntry = Object.freeze({
+    at,
+    durationMs: run.durationMs,
+    outcome: run.result,
+    ...(reason !== undefined && { reason: reason === last ? last : reason }),
+  });
+  const next = [entry];
+  for (let index = 0; index < history.length && index < HISTORY_LENGTH - 1; index++)
+    next.push(history[index]!);
+  return Object.freeze(next);
 }

@@ -190,7 +190,27 @@ export interface CheckSnapshot {
   readonly lastSuccessAt?: number | undefined;
   readonly consecutiveSuccesses: number;
   readonly consecutiveFailures: number;
+  /** Its thresholds, to tell how far it is from changing state. */
+  readonly successThreshold: number;
+  readonly failureThreshold: number;
+  /** Epoch milliseconds of its last change of state (its condition, or going stale); before any, when it was defined. */
+  readonly since: number;
+  /** Its last results, newest first: at most `HISTORY_LENGTH`. */
+  readonly history: readonly HistoryEntry[];
 }
+
+/** One finished run in a check's history. */
+export interface HistoryEntry {
+  /** Epoch milliseconds when it finished. */
+  readonly at: number;
+  readonly durationMs: number;
+  readonly outcome: RunResult;
+  /** Why it failed, or the warning of a success; redacted and capped. */
+  readonly reason?: string | undefined;
+}
+
+/** How many results a check's history keeps. */
+export const HISTORY_LENGTH = 64;
 
 /** One probe kind's aggregate. */
 export interface ProbeSnapshot {
