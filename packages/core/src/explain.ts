@@ -2,8 +2,18 @@
 // pass, since when, and how far it is from changing.
 import type { CheckSnapshot, HealthStatus, ProbeKind } from './types.js';
 
-/** The reason shown for a check that does not pass as `kind` reads it. */
+/**
+ * The reason shown for a check that does not pass as `kind` reads it. A shared check failing here says what the
+ * fleet makes of it: the outage that keeps it ready instead of its own reason, or its reason and why that stands.
+ */
 export function reasonOf(check: CheckSnapshot, kind: ProbeKind | 'all'): string {
+  const fleet = kind === 'readiness' || kind === 'all' ? check.fleet : undefined;
+  if (fleet?.status === 'warn') return fleet.reason;
+  const own = localReason(check, kind);
+  return fleet ? `${own}; ${fleet.note}` : own;
+}
+
+function localReason(check: CheckSnapshot, kind: ProbeKind | 'all'): string {
   if (check.output) return check.output;
   if (check.lastRunAt === undefined) return kind === 'startup' ? 'not started yet' : 'no result yet';
   return 'below its success threshold';
