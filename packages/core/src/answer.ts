@@ -1,17 +1,11 @@
 // The one HTTP-agnostic answer: every adapter and the sidecar turn a request into (status, headers, body) here.
 // Answers are pure functions of a snapshot, cached per snapshot, so a probe request does no I/O and runs no check.
+// Here: the request, the cache, the checks an answer covers and the HTTP framing; the bodies are answer-body.ts's.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { reasonOf, stateNote } from './explain.js';
+import { type Body, type ParsedRequest, renderBody } from './answer-body.js';
 import { checkStatus, gates, kindState } from './state.js';
 import { STATUS_PATH, statusPage } from './status-page.js';
-import type {
-  CheckSnapshot,
-  HealthStatus,
-  HistoryEntry,
-  ProbeKind,
-  ProbeSnapshot,
-  Snapshot,
-} from './types.js';
+import type { HealthStatus, ProbeKind, Snapshot } from './types.js';
 
 /** An HTTP answer, ready for any server to send. */
 export interface Answer {
@@ -57,16 +51,11 @@ export const ANSWER_HEADERS = Object.freeze({
   'x-content-type-options': 'nosniff',
 } as const);
 const HTTP_STATUS: Record<HealthStatus, number> = { pass: 200, warn: 200, fail: 503 };
-
-interface ParsedRequest {
-  readonly kind: ProbeKind | 'all';
-  readonly check: string | undefined;
-  readonly verbose: boolean;
-  readonly json: 'health+json' | 'json' | false;
-  readonly exclude: readonly string[];
-  /** `?history`: JSON answers carry each check's last results. */
-  readonly history: boolean;
-}
+const CONTENT_TYPE: Record<Body['type'], string> = {
+  text: TEXT,
+  json: 'application/json',
+  'health+json': 'application/health+json',
+};
 
 /** Answers a probe request from a snapshot, or `undefined` when the path is not a probe path. */
 export function answer(
@@ -200,114 +189,24 @@ function render(snapshot: Snapshot, request: ParsedRequest, details: boolean): A
       return { status: 404, headers: { ...ANSWER_HEADERS, 'content-type': TEXT }, body: message };
     }
     const alone = checkStatus(check, request.kind, true);
-    return renderChecks(segment, [check], { status: alone }, request, details, []);
+    return framed(renderBody(segment, [check], { status: alone }, request, details, [], new Set()));
   }
   const excluded = new Set(request.exclude);
   const members = snapshot.checks.filter((check) => gates(check, request.kind));
   const unmatched = request.exclude.filter((name) => !members.some((check) => check.name === name));
   const state = kindState(snapshot.checks, request.kind, excluded);
-  return renderChecks(segment, members, state, request, details, unmatched, excluded);
+  return framed(renderBody(segment, members, state, request, details, unmatched, excluded));
 }
 
-// How a check reads in this answer: alone, a failing check fails whatever `critical` says.
-function statusIn(check: CheckSnapshot, request: ParsedRequest): HealthStatus {
-  return checkStatus(check, request.kind, request.check !== undefined);
-}
-
-function renderChecks(
-  segment: string,
-  checks: readonly CheckSnapshot[],
-  { status, reason }: ProbeSnapshot,
-  request: ParsedRequest,
-  details: boolean,
-  unmatched: readonly string[],
-  excluded: ReadonlySet<string> = new Set(),
-): Answer {
-  const code = HTTP_STATUS[status];
-  if (request.json) {
-    const type = request.json === 'json' ? 'application/json' : 'application/health+json';
-    const body = details ? healthJson(checks, status, reason, request, excluded) : JSON.stringify({ status });
-    return { status: code, headers: { ...ANSWER_HEADERS, 'content-type': type }, body };
-  }
-  const single = request.check !== undefined;
-  const showLines = details && (request.verbose || status === 'fail');
-  if (!showLines) {
-    const body = status === 'fail' ? (single ? 'failed\n' : `${segment} check failed\n`) : 'ok';
-    return { status: code, headers: { ...ANSWER_HEADERS, 'content-type': TEXT }, body };
-  }
-  const lines = checks.map((check) =>
-    excluded.has(check.name)
-      ? `[+]${check.name} excluded: ok`
-      : line(check, statusIn(check, request), request.kind),
-  );
-  if (unmatched.length > 0) {
-    lines.push(
-      `warn: some health checks cannot be excluded: no matches for ${unmatched.map((n) => JSON.stringify(n)).join(',')}`,
-    );
-  }
-  const verdict = status === 'fail' ? 'failed' : 'passed';
-  lines.push(reason ? `${segment} check ${verdict}: ${reason}` : `${segment} check ${verdict}`);
+// A body as HTTP: 503 when it fails, 200 otherwise (`warn` included), with probekit's headers.
+function framed(body: Body): Answer {
   return {
-    status: code,
-    headers: { ...ANSWER_HEADERS, 'content-type': TEXT },
-    body: `${lines.join('\n')}\n`,
-  };
-}
-
-// kube-apiserver's line, then what an operator asks next: `(failing since …, 3 in a row)`, `(1 failure, 2 more to fail)`.
-function line(check: CheckSnapshot, status: HealthStatus, kind: ProbeKind | 'all'): string {
-  const note = stateNote(check, status);
-  const tail = note === undefined ? '' : ` (${note})`;
-  if (status === 'pass') return `[+]${check.name} ok${tail}`;
-  const mark = status === 'warn' ? '[~]' : '[-]';
-  const word = status === 'warn' ? 'warn' : 'failed';
-  return `${mark}${check.name} ${word}: ${reasonOf(check, kind)}${tail}`;
-}
-
-function healthJson(
-  checks: readonly CheckSnapshot[],
-  status: HealthStatus,
-  reason: string | undefined,
-  request: ParsedRequest,
-  excluded: ReadonlySet<string>,
-): string {
-  const { kind } = request;
-  const entries: Record<string, unknown[]> = {};
-  for (const check of checks) {
-    if (excluded.has(check.name)) continue;
-    const own = statusIn(check, request);
-    entries[check.name] = [
-      {
-        status: own,
-        componentType: check.componentType,
-        ...(check.lastRunAt !== undefined && { time: new Date(check.lastRunAt).toISOString() }),
-        ...(own !== 'pass' && { output: reasonOf(check, kind) }),
-        ...(check.observedValue !== undefined && { observedValue: check.observedValue }),
-        ...(check.observedUnit !== undefined && { observedUnit: check.observedUnit }),
-        since: new Date(check.since).toISOString(),
-        consecutiveSuccesses: check.consecutiveSuccesses,
-        consecutiveFailures: check.consecutiveFailures,
-        ...(check.lastDurationMs !== undefined && { durationMs: round(check.lastDurationMs) }),
-        ...(request.history && { history: check.history.map(historyJson) }),
-      },
-    ];
-  }
-  return JSON.stringify({ status, ...(reason !== undefined && { output: reason }), checks: entries });
-}
-
-function historyJson(entry: HistoryEntry): Record<string, unknown> {
-  return {
-    time: new Date(entry.at).toISOString(),
-    durationMs: round(entry.durationMs),
-    outcome: entry.outcome,
-    ...(entry.reason !== undefined && { reason: entry.reason }),
+    status: HTTP_STATUS[body.status],
+    headers: { ...ANSWER_HEADERS, 'content-type': CONTENT_TYPE[body.type] },
+    body: body.text,
   };
 }
 
 function isStatusPath(url: string): boolean {
   return url === STATUS_PATH || (url.startsWith(STATUS_PATH) && url.charCodeAt(STATUS_PATH.length) === 63); // '?'
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 1000) / 1000;
 }
