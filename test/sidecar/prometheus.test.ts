@@ -31,6 +31,7 @@ describe('Prometheus', { skip }, () => {
   it('scrapes probekit_check_up and the scrape is up; promtool check metrics passes', async (t) => {
     const temp = tempDir('probekit-prom-');
     t.after(() => temp.remove());
+    const startedAt = Date.now();
     const db = await tcpTarget();
     t.after(() => db.close());
     const sidecar = await startServe([
@@ -104,5 +105,48 @@ describe('Prometheus', { skip }, () => {
     );
     const build = await until(() => query('probekit_build_info'), 5_000, 250);
     assert.match(build[0]?.metric['version'] ?? '', /^\d+\.\d+\.\d+/);
+
+    // Explaining a state: the definition as labels, the failures in a row, the time of the last change.
+    const info = await until(() => query('probekit_check_info'), 5_000, 250);
+    const definitions = Object.fromEntries(
+      info.map(({ metric: { check, kind, probes, critical, scope }, value }) => [
+        check,
+        { kind, probes, critical, scope, value: value[1] },
+      ]),
+    );
+    for (const check of [`tcp-127.0.0.1-${db.port}`, 'tcp-127.0.0.1-1']) {
+      assert.deepEqual(definitions[check ?? ''], {
+        kind: 'tcpSocket',
+        probes: 'readiness',
+        critical: 'true',
+        scope: 'local',
+        value: '1',
+      });
+    }
+    const refused = await until(
+      async () => {
+        const samples = await query('probekit_check_consecutive_failures{check="tcp-127.0.0.1-1"} >= 1');
+        return samples ? samples[0] : undefined;
+      },
+      20_000,
+      250,
+    );
+    assert.ok(Number(refused.value[1]) >= 1);
+    const listening = await until(
+      () => query(`probekit_check_consecutive_failures{check="tcp-127.0.0.1-${db.port}"}`),
+      5_000,
+      250,
+    );
+    assert.equal(listening[0]?.value[1], '0');
+    const transitions = await until(
+      () => query('probekit_check_last_transition_timestamp_seconds'),
+      5_000,
+      250,
+    );
+    assert.equal(transitions.length, 2);
+    for (const sample of transitions) {
+      const at = Number(sample.value[1]);
+      assert.ok(at >= startedAt / 1000 - 1 && at <= Date.now() / 1000, `${sample.metric['check']}: ${at}`);
+    }
   });
 });

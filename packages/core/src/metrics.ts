@@ -1,4 +1,5 @@
-// The contract's Prometheus metrics, on the caller's registry (never the global one). Labels: check, probe, result, state.
+// The contract's Prometheus metrics, on the caller's registry (never the global one). Labels: check, probe, result,
+// state, and the check's definition on probekit_check_info (kind, probes, critical, scope).
 import type { Registry } from 'prom-client';
 import type { Engine } from './engine.js';
 import { lazy } from './lazy.js';
@@ -19,6 +20,9 @@ export const METRIC_NAMES = [
   'probekit_check_duration_seconds',
   'probekit_check_runs_total',
   'probekit_check_last_success_timestamp_seconds',
+  'probekit_check_info',
+  'probekit_check_consecutive_failures',
+  'probekit_check_last_transition_timestamp_seconds',
   'probekit_probe_up',
   'probekit_build_info',
   'probekit_check_fleet_outage',
@@ -52,6 +56,49 @@ export function registerMetrics(registry: Registry, engine: Engine): () => void 
       for (const check of engine.snapshot().checks) {
         if (check.lastSuccessAt !== undefined) this.set({ check: check.name }, check.lastSuccessAt / 1000);
       }
+    },
+  });
+  // The definition as labels on a constant 1, to join onto the other series: `* on(check) group_left(kind) …`.
+  new Gauge({
+    name: 'probekit_check_info',
+    help: 'A check’s definition: its kind, the probe kinds it gates, whether it is critical, its scope; always 1.',
+    labelNames: ['check', 'kind', 'probes', 'critical', 'scope'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const check of engine.snapshot().checks) {
+        this.set(
+          {
+            check: check.name,
+            kind: check.kind,
+            probes: check.probes.join(','),
+            critical: String(check.critical),
+            scope: check.scope,
+          },
+          1,
+        );
+      }
+    },
+  });
+  new Gauge({
+    name: 'probekit_check_consecutive_failures',
+    help: 'Failed runs in a row, counted against failureThreshold; 0 after a success.',
+    labelNames: ['check'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const check of engine.snapshot().checks)
+        this.set({ check: check.name }, check.consecutiveFailures);
+    },
+  });
+  new Gauge({
+    name: 'probekit_check_last_transition_timestamp_seconds',
+    help: 'Unix time of the check’s last change of state (passing, failing, stale); when it was defined before any.',
+    labelNames: ['check'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const check of engine.snapshot().checks) this.set({ check: check.name }, check.since / 1000);
     },
   });
   new Gauge({

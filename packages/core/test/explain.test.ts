@@ -13,6 +13,7 @@ function check(fields: Partial<CheckSnapshot>): CheckSnapshot {
     probes: ['readiness'],
     critical: true,
     componentType: 'component',
+    scope: 'local',
     condition: 'passing',
     startupLatched: true,
     stale: false,

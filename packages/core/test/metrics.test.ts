@@ -68,12 +68,44 @@ describe('metrics', () => {
     assert.ok(Math.abs(lastSuccess - Date.now() / 1000) < 5);
     assert.equal(series.has('probekit_check_last_success_timestamp_seconds{check="gate"}'), false);
     assert.equal(
+      series.get(
+        'probekit_check_info{check="flaky",kind="function",probes="readiness",critical="true",scope="local"}',
+      ),
+      1,
+    );
+    assert.equal(
+      series.get(
+        'probekit_check_info{check="gate",kind="manual",probes="liveness",critical="true",scope="local"}',
+      ),
+      1,
+    );
+    const failures = engine.snapshot().byName.get('flaky')?.consecutiveFailures;
+    assert.equal(series.get('probekit_check_consecutive_failures{check="flaky"}'), failures);
+    assert.equal(series.get('probekit_check_consecutive_failures{check="gate"}'), 1);
+    for (const name of ['flaky', 'gate']) {
+      assert.equal(
+        series.get(`probekit_check_last_transition_timestamp_seconds{check="${name}"}`),
+        (engine.snapshot().byName.get(name)?.since ?? 0) / 1000,
+        name,
+      );
+    }
+    assert.equal(
       (await globalRegistry.metrics()).includes('probekit_'),
       false,
       'the global registry is untouched',
     );
     const labels = new Set([...text.matchAll(/(\w+)="/g)].map((m) => m[1]));
-    assert.deepEqual([...labels].sort(), ['check', 'le', 'probe', 'result', 'version']);
+    assert.deepEqual([...labels].sort(), [
+      'check',
+      'critical',
+      'kind',
+      'le',
+      'probe',
+      'probes',
+      'result',
+      'scope',
+      'version',
+    ]);
 
     unregister();
     assert.equal((await registry.metrics()).trim(), '');
