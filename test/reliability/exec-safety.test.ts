@@ -58,7 +58,12 @@ describe('exec: argv as given, a minimal environment', () => {
 `,
     );
     sidecar = await startServe(
-      ['--config', file, '--check', `exec:${process.execPath} ${FIXTURE} ${outputs.target} $(id) * ; id`],
+      [
+        '--config',
+        file,
+        '--check',
+        `exec:${process.execPath} ${FIXTURE} ${outputs.target} '$(id)' "*" \\; 'a b' id`,
+      ],
       sidecarEnv,
     );
     for (let i = 0; i < 200 && !(existsSync(outputs.config) && existsSync(outputs.target)); i++)
@@ -78,8 +83,8 @@ describe('exec: argv as given, a minimal environment', () => {
     assert.equal(seen.cwd, temp.dir);
   });
 
-  it('--check exec: shorthand: split on whitespace, nothing expanded', () => {
-    assert.deepEqual(read(outputs.target).argv, ['$(id)', '*', ';', 'id']);
+  it('--check exec: shorthand: split with shell quoting, nothing expanded', () => {
+    assert.deepEqual(read(outputs.target).argv, ['$(id)', '*', ';', 'a b', 'id']);
   });
 
   it('environment: PATH and HOME of the sidecar, plus what the config names; nothing else', () => {
