@@ -33,7 +33,7 @@ export {
 } from './errors.js';
 export type { FleetVerdict } from './fleet/decision.js';
 export type { FleetView, OutageChange } from './fleet/fleet.js';
-export type { FleetzBody } from './fleet/fleetz.js';
+export { FLEETZ_PATH, type FleetzBody } from './fleet/fleetz.js';
 export type { FleetState } from './fleet/local.js';
 export { FLEET_DEFAULTS, type FleetOptions, type PeerSpec } from './fleet/options.js';
 export { METRIC_NAMES, registerMetrics } from './metrics.js';

@@ -21,7 +21,7 @@ export {
   secondsField,
   TIMING_FIELDS,
 } from './fields.js';
-export { FLEETZ_PATH, fleetzAnswer, isFleetzPath } from './fleet/fleetz.js';
+export { fleetzAnswer, isFleetzPath } from './fleet/fleetz.js';
 export { defaultMemberId } from './fleet/member.js';
 export { type FleetHost, type ResolvedFleet, resolveFleet } from './fleet/options.js';
 export { cap, MAX_REASON_LENGTH, redact } from './redact.js';

@@ -1,5 +1,6 @@
 // createHealth(): the engine, the app's own switches (started, not ready, shutting down) and the shutdown sequence.
 import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
 import {
   type Answer,
   type AnswerOptions,
@@ -7,12 +8,15 @@ import {
   type ChangeEvent,
   type CheckSpec,
   Engine,
+  type FleetOptions,
   manual,
+  type OutageChange,
   type ProbeKind,
   type ProbeRequest,
   registerMetrics,
   type Snapshot,
 } from '@probekit/core';
+import { defaultMemberId, fleetzAnswer, type ResolvedFleet, resolveFleet } from '@probekit/core/internal';
 import type { Registry } from 'prom-client';
 import { InvalidOptionError } from './errors.js';
 import { type Logger, resolveLogger } from './logger.js';
@@ -60,6 +64,13 @@ export interface HealthOptions {
   readonly secrets?: readonly string[];
   /** Where the few log lines go (shutdown, checks that could not run): a pino or fastify logger works. @default JSON lines on stderr */
   readonly logger?: Logger;
+  /**
+   * The fleet of replicas this one belongs to: checks with `scope: 'shared'` stay ready through a failure most of
+   * the fleet shares (docs/fleet.md), and every adapter serves `GET /fleetz`. `member` defaults to `$POD_NAME`,
+   * else `$HOSTNAME`, else the host name (and `peers.port`); DNS peers need `peers.port`.
+   * @default false
+   */
+  readonly fleet?: FleetOptions | false;
 }
 
 /** Emitted as the health's `shutdown` event when the sequence enters a phase. */
@@ -71,6 +82,8 @@ export interface ShutdownPhaseEvent {
 export interface HealthEvents {
   change: [ChangeEvent];
   shutdown: [ShutdownPhaseEvent];
+  /** A shared check's fleet outage began or ended. */
+  outage: [OutageChange];
 }
 
 /** Names of the checks the SDK adds itself; an app's checks cannot use them. */
@@ -93,6 +106,7 @@ const KEYS = [
   'maxConcurrentRuns',
   'secrets',
   'logger',
+  'fleet',
 ];
 
 /** Creates the health of one process. Nothing runs until `start()` (adapters call it). */
@@ -123,6 +137,7 @@ export class Health extends EventEmitter<HealthEvents> {
     const shutdown = resolveShutdown(o['shutdown']);
     const registry = resolveRegistry(o['metrics']);
     const maxConcurrentRuns = resolveMaxConcurrentRuns(o['maxConcurrentRuns']);
+    const fleet = resolveHealthFleet(o['fleet']);
     const system = (name: string, probes: readonly ProbeKind[]): CheckSpec => ({
       name,
       check: manual({ componentType: 'system' }),
@@ -142,6 +157,7 @@ export class Health extends EventEmitter<HealthEvents> {
     });
     this.engine.report(BUILTIN_CHECKS.readySwitch, true);
     this.engine.report(BUILTIN_CHECKS.shutdown, true);
+    this.engine.setFleet(fleet);
     this.#shutdown = new Shutdown(shutdown, {
       logger: this.logger,
       notReady: () => this.engine.report(BUILTIN_CHECKS.shutdown, { ok: false, output: SHUTTING_DOWN }),
@@ -149,6 +165,12 @@ export class Health extends EventEmitter<HealthEvents> {
       entered: (phase, reason) => this.emit('shutdown', { phase, reason }),
     });
     this.engine.on('change', (event) => this.emit('change', event));
+    // Loud on purpose: a member kept ready through a failure is news an operator wants in the log.
+    this.engine.on('outage', ({ outage, ...fields }) => {
+      if (outage) this.logger.warn(fields, 'fleet outage began');
+      else this.logger.info(fields, 'fleet outage ended');
+      this.emit('outage', { outage, ...fields });
+    });
     this.engine.on('discarded', ({ check, error }) =>
       this.logger.warn({ check }, `check ${check} could not be run, result discarded: ${error.message}`),
     );
@@ -165,6 +187,12 @@ export class Health extends EventEmitter<HealthEvents> {
   /** The probe answer for a request, or `undefined` when its path is not a probe path. Every adapter calls this. */
   answer(request: ProbeRequest): Answer | undefined {
     return answer(this.engine.snapshot(), request, this.#answerOptions);
+  }
+
+  /** This member's `GET /fleetz` answer, or `undefined` when it is in no fleet. Every adapter calls this. */
+  fleetz(method: string | undefined): Answer | undefined {
+    const fleet = this.engine.fleet;
+    return fleet ? fleetzAnswer(fleet.fleetz(), method) : undefined;
   }
 
   /** Starts the checks' schedules and the signal handlers. Idempotent; adapters call it. */
@@ -258,6 +286,14 @@ function resolveUserChecks(value: unknown): readonly CheckSpec[] {
     }
   }
   return value as readonly CheckSpec[];
+}
+
+// The environment is read here, at createHealth(), only for a fleet's default member id (never at import).
+function resolveHealthFleet(value: unknown): ResolvedFleet | undefined {
+  if (value === undefined || value === false) return undefined;
+  const peers = (value as { peers?: { port?: unknown } } | null)?.peers;
+  const port = typeof peers?.port === 'number' ? peers.port : undefined;
+  return resolveFleet(value as FleetOptions, { member: defaultMemberId(process.env, hostname(), port) });
 }
 
 function resolveSecrets(value: unknown): string[] {

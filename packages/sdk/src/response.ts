@@ -1,5 +1,5 @@
 // The response rules of every probekit host — the SDK's adapters, its probe server and the sidecar: which
-// requests are probekit's (the probe paths, /metrics where served), the answer to each, and how it is written.
+// requests are probekit's (the probe paths, /metrics and /fleetz where served), the answer to each, and how it is written.
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import {
   ANSWER_HEADERS,
@@ -10,6 +10,7 @@ import {
   STATUS_PATH,
   wireHeaders,
 } from '@probekit/core';
+import { isFleetzPath } from '@probekit/core/internal';
 import type { Registry } from 'prom-client';
 
 /** What a host answers from: its probe answers (core's `answer()` over its snapshot) and, if it serves one, a registry. */
@@ -17,6 +18,8 @@ export interface Responder {
   answer(request: ProbeRequest): Answer | undefined;
   /** Served on `/metrics`; undefined: `/metrics` is not probekit's. */
   readonly metrics: Registry | undefined;
+  /** This member's `/fleetz` (docs/fleet.md); undefined, or answering undefined: not in a fleet, not probekit's. */
+  readonly fleetz?: ((method: string | undefined) => Answer | undefined) | undefined;
 }
 
 // Cheap prefilter for an app's own traffic: one anchored regex test, no allocation, before any parsing.
@@ -33,6 +36,10 @@ const METRICS_PATH = '/metrics';
 export function respond(responder: Responder, request: ProbeRequest): Answer | Promise<Answer> | undefined {
   if (responder.metrics && isMetricsPath(request.url))
     return metricsAnswer(responder.metrics, request.method);
+  if (responder.fleetz && isFleetzPath(request.url)) {
+    const reply = responder.fleetz(request.method);
+    if (reply) return reply;
+  }
   return PROBE_PREFIX.test(request.url) ? responder.answer(request) : undefined;
 }
 

@@ -1,7 +1,7 @@
-// The fastify plugin: probe routes over health.answer(), /metrics when asked; starts on ready, stops on close.
+// The fastify plugin: probe routes over health.answer(), /metrics when asked, /fleetz in a fleet; starts on ready, stops on close.
 /// <reference types="node" preserve="true" />
 
-import { PROBE_PATHS, STATUS_PATH } from '@probekit/core';
+import { FLEETZ_PATH, PROBE_PATHS, STATUS_PATH } from '@probekit/core';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, LogLevel } from 'fastify';
 import fp from 'fastify-plugin';
 import { InvalidOptionError } from '../errors.js';
@@ -51,6 +51,7 @@ const plugin: FastifyPluginAsync<HealthPluginOptions> = async (fastify, options)
   }
   fastify.all(STATUS_PATH, routeOptions, route);
   if (responder.metrics) fastify.all('/metrics', routeOptions, route);
+  if (health.engine.fleet) fastify.all(FLEETZ_PATH, routeOptions, route);
 
   fastify.decorate('health', health);
   health.attach(fastify);

@@ -61,5 +61,9 @@ export function healthResponder(health: Health, metrics: boolean): Responder {
     throw new InvalidOptionError('options.metrics', 'needs createHealth({ metrics: { registry } })', true);
   }
   const registry: Registry | undefined = metrics ? health.registry : undefined;
-  return { answer: (request) => health.answer(request), metrics: registry };
+  return {
+    answer: (request) => health.answer(request),
+    metrics: registry,
+    fleetz: (method) => health.fleetz(method),
+  };
 }

@@ -1,5 +1,5 @@
 // One table of requests, sent over real sockets through every adapter (and fastify's inject()):
-// each must give exactly the answer health.answer() gives, and leave other paths to the app.
+// each must give exactly the answer health.answer() (health.fleetz() for /fleetz) gives, and leave other paths to the app.
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
@@ -60,6 +60,12 @@ const TABLE: readonly Row[] = [
   { method: 'HEAD', path: '/status', headers: AUTH, expect: 200 },
   { method: 'POST', path: '/status', headers: AUTH, expect: 405 },
   { path: '/status', expect: 'app' },
+  // A member of a fleet: /fleetz for anyone (no reasons, no targets in it), GET and HEAD only.
+  { path: '/fleetz', expect: 200 },
+  { path: '/fleetz?x', expect: 200 },
+  { method: 'HEAD', path: '/fleetz', expect: 200 },
+  { method: 'POST', path: '/fleetz', expect: 405 },
+  { path: '/fleetz/api', expect: 'app' },
   { path: '/status/db', headers: AUTH, expect: 'app' },
   { path: '/readyz/', expect: 'app' },
   { path: '/readyzz', expect: 'app' },
@@ -84,10 +90,13 @@ function makeHealth(): Health {
       { name: 'cache', check: manual(), critical: false },
       { name: 'boot', check: manual(), probes: ['startup'] },
       { name: 'queue', check: manual(), probes: ['liveness', 'readiness'] },
+      { name: 'api', check: manual(), scope: 'shared' },
     ],
     details: { token: TOKEN },
     shutdown: false,
+    fleet: { member: 'conformance', peers: { static: [] } },
   });
+  health.engine.report('api', true);
   health.engine.report('db', true);
   health.engine.report('search', { ok: false, output: 'connect ECONNREFUSED 127.0.0.1:9200' });
   health.engine.report('cache', { ok: false, output: 'connect ECONNREFUSED 127.0.0.1:6379' });
@@ -197,12 +206,14 @@ describe('every adapter gives the same answers to the same requests', () => {
   for (const row of TABLE) {
     const label = `${row.method ?? 'GET'} ${row.path}${row.headers ? ` ${JSON.stringify(row.headers)}` : ''}`;
     it(label, async () => {
-      const reference = health.answer({
-        method: row.method ?? 'GET',
-        url: row.path,
-        accept: row.headers?.accept,
-        authorization: row.headers?.authorization,
-      });
+      const reference = /^\/fleetz(\?|$)/.test(row.path)
+        ? health.fleetz(row.method ?? 'GET')
+        : health.answer({
+            method: row.method ?? 'GET',
+            url: row.path,
+            accept: row.headers?.accept,
+            authorization: row.headers?.authorization,
+          });
       if (row.expect === 'app') assert.equal(reference, undefined, 'the table says this is not a probe path');
       else assert.equal(reference?.status, row.expect, 'the table and health.answer() disagree');
       const head = row.method === 'HEAD';
