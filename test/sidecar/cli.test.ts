@@ -155,7 +155,7 @@ describe('probekit probe', () => {
     const sidecar = await startServe(['--check', 'tcp://127.0.0.1:1', '--check', 'exec:true']);
     t.after(() => sidecar.kill());
     const readyz = `${sidecar.url}/readyz?verbose`;
-    await until(async () => /ECONNREFUSED[^]*\[\+\]exec-true ok/.test((await kubeProbe(readyz)).body));
+    await until(async () => /ECONNREFUSED[\s\S]*\[\+\]exec-true ok/.test((await kubeProbe(readyz)).body));
     const failing = await runCli(['probe', readyz, '--verbose']);
     assert.equal(failing.code, 1);
     assert.equal(failing.stdout, (await kubeProbe(readyz)).body.replace(/\n?$/, '\n'));

@@ -35,8 +35,8 @@ interface Built {
   user?: string;
   expose?: string;
   healthcheck?: Instruction;
-  entrypoint?: readonly string[];
-  cmd?: readonly string[];
+  entrypoint?: readonly string[] | undefined;
+  cmd?: readonly string[] | undefined;
 }
 
 // What a RUN sees of this machine: its environment (node, npm, the network's proxy and CA settings) without the
