@@ -1,6 +1,7 @@
 // Explaining a check's state, the same way in every answer (verbose lines, the status page): why it does not
 // pass, since when, and how far it is from changing.
-import type { CheckSnapshot, HealthStatus, ProbeKind } from './types.js';
+import { checkStatus, gates } from './state.js';
+import type { CheckSnapshot, HealthStatus, ProbeKind, ProbeSnapshot } from './types.js';
 
 /**
  * The reason shown for a check that does not pass as `kind` reads it. A shared check failing here says what the
@@ -45,6 +46,37 @@ export function stateNote(check: CheckSnapshot, status: HealthStatus): string | 
     return successes > 0 ? toPass() : undefined;
   }
   return undefined;
+}
+
+const SEVERITY: Readonly<Record<HealthStatus, number>> = { pass: 0, warn: 1, fail: 2 };
+
+/**
+ * The checks that made probe kind `kind` change from `before` to `after` (two snapshots' checks and states):
+ * going worse, those newly at its new status; going better, those no longer at its old status (or gone).
+ * Readiness that waits for startup (`starting`) counts the startup checks too.
+ */
+export function causes(
+  kind: ProbeKind,
+  before: { readonly checks: readonly CheckSnapshot[]; readonly state: ProbeSnapshot },
+  after: { readonly checks: readonly CheckSnapshot[]; readonly state: ProbeSnapshot },
+): string[] {
+  const starting = before.state.reason === 'starting' || after.state.reason === 'starting';
+  const status = (check: CheckSnapshot): HealthStatus => {
+    if (gates(check, kind)) return checkStatus(check, kind);
+    return starting && gates(check, 'startup') ? checkStatus(check, 'startup') : 'pass';
+  };
+  const from = SEVERITY[before.state.status];
+  const to = SEVERITY[after.state.status];
+  const earlier = new Map(before.checks.map((check) => [check.name, SEVERITY[status(check)]]));
+  if (to > from) {
+    return after.checks
+      .filter((check) => SEVERITY[status(check)] === to && (earlier.get(check.name) ?? 0) < to)
+      .map((check) => check.name);
+  }
+  const now = new Map(after.checks.map((check) => [check.name, SEVERITY[status(check)]]));
+  return before.checks
+    .filter((check) => (earlier.get(check.name) ?? 0) === from && (now.get(check.name) ?? 0) < from)
+    .map((check) => check.name);
 }
 
 /** `2026-12-04T14:33:55Z`: an ISO 8601 time to the second, as verbose lines and the page show it. */

@@ -1,6 +1,8 @@
 // The status store, after the kubelet's results_manager.go: what each check last found, its past (its last
 // results, when it last changed state), the snapshots answers are rendered from, staleness, and the change
 // events. Workers record into it; answers and metrics read it.
+
+import { causes } from './explain.js';
 import { decide, type FleetStanding } from './fleet/decision.js';
 import { locallyFailing } from './fleet/local.js';
 import { redact } from './redact.js';
@@ -12,7 +14,6 @@ import type {
   CheckSnapshot,
   HistoryEntry,
   Outcome,
-  ProbeKind,
   ResolvedCheck,
   RunRecord,
   Snapshot,
@@ -79,7 +80,8 @@ export class StatusStore {
   #detailsChanged = false;
   #rebuild: NodeJS.Timeout | undefined;
   #version = 0;
-  #announcedProbes: Record<ProbeKind, Snapshot['probes'][ProbeKind]> | undefined;
+  /** The snapshot whose states the last change events announced. */
+  #announced: Snapshot | undefined;
   #fleet: FleetLens | undefined;
 
   constructor(options: StatusStoreOptions) {
@@ -277,11 +279,11 @@ export class StatusStore {
         ...(check.output !== undefined && { output: check.output }),
       });
     }
-    const previous = this.#announcedProbes;
-    this.#announcedProbes = snapshot.probes;
+    const previous = this.#announced;
+    this.#announced = snapshot;
     if (!previous) return;
     for (const probe of PROBE_KINDS) {
-      const before = previous[probe];
+      const before = previous.probes[probe];
       const after = snapshot.probes[probe];
       if (before.status === after.status) continue;
       this.#options.onChange({
@@ -290,6 +292,11 @@ export class StatusStore {
         from: before.status,
         to: after.status,
         ...(after.reason !== undefined && { reason: after.reason }),
+        checks: causes(
+          probe,
+          { checks: previous.checks, state: before },
+          { checks: snapshot.checks, state: after },
+        ),
       });
     }
   }

@@ -245,4 +245,6 @@ export type ChangeEvent =
       readonly from: HealthStatus;
       readonly to: HealthStatus;
       readonly reason?: string;
+      /** The checks that caused it: newly failing (or warning) ones when it got worse, recovered or removed ones when it got better. */
+      readonly checks: readonly string[];
     };

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isoSeconds, reasonOf, stateNote } from '../src/explain.js';
-import type { CheckSnapshot, HealthStatus } from '../src/types.js';
+import { causes, isoSeconds, reasonOf, stateNote } from '../src/explain.js';
+import { kindState } from '../src/state.js';
+import type { CheckSnapshot, HealthStatus, ProbeKind } from '../src/types.js';
 
 const SINCE = Date.parse('2026-12-04T14:33:55.123Z');
 
@@ -103,5 +104,50 @@ describe('reasonOf and isoSeconds', () => {
 
   it('writes times to the second, in UTC', () => {
     assert.equal(isoSeconds(SINCE), '2026-12-04T14:33:55Z');
+  });
+});
+
+describe('causes', () => {
+  const passing = (name: string, fields: Partial<CheckSnapshot> = {}) => check({ name, ...fields });
+  const failing = (name: string, fields: Partial<CheckSnapshot> = {}) =>
+    check({ name, condition: 'failing', consecutiveFailures: 3, ...fields });
+  const world = (checks: CheckSnapshot[]) => (kind: ProbeKind) => ({
+    checks,
+    state: kindState(checks, kind),
+  });
+  const between = (kind: ProbeKind, before: CheckSnapshot[], after: CheckSnapshot[]) =>
+    causes(kind, world(before)(kind), world(after)(kind));
+
+  it('names the checks newly failing when a kind fails, not those that already were', () => {
+    const before = [passing('db'), failing('search', { critical: false }), passing('cache')];
+    const after = [failing('db'), failing('search', { critical: false }), failing('cache')];
+    assert.deepEqual(between('readiness', before, after), ['db', 'cache']);
+  });
+
+  it('names the checks that recovered, or were removed, when a kind passes again', () => {
+    const before = [failing('db'), failing('cache'), passing('app')];
+    assert.deepEqual(between('readiness', before, [passing('db'), passing('app')]), ['db', 'cache']);
+  });
+
+  it('names only the critical failure when a warning kind fails', () => {
+    const before = [failing('search', { critical: false }), passing('db')];
+    const after = [failing('search', { critical: false }), failing('db')];
+    assert.deepEqual(between('readiness', before, after), ['db']);
+  });
+
+  it('names the startup checks when readiness stops waiting for startup', () => {
+    const boot = { probes: ['startup'] as ProbeKind[] };
+    const before = [
+      check({ name: 'boot', condition: 'unknown', startupLatched: false, ...boot }),
+      passing('db'),
+    ];
+    const after = [passing('boot', boot), passing('db')];
+    assert.deepEqual(between('readiness', before, after), ['boot']);
+  });
+
+  it('leaves checks of other kinds out', () => {
+    const before = [passing('db'), passing('heap', { probes: ['liveness'] })];
+    const after = [failing('db'), failing('heap', { probes: ['liveness'] })];
+    assert.deepEqual(between('liveness', before, after), ['heap']);
   });
 });

@@ -80,7 +80,7 @@ describe('createHealth', () => {
     health.engine.report('db', true);
     assert.deepEqual(events, [
       { type: 'check', check: 'db', from: 'unknown', to: 'passing' },
-      { type: 'probe', probe: 'readiness', from: 'fail', to: 'pass' },
+      { type: 'probe', probe: 'readiness', from: 'fail', to: 'pass', checks: ['db'] },
     ]);
   });
 

@@ -61,6 +61,7 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
 
   const engine = new Engine({ checks: config.checks, secrets });
   engine.on('change', (event) => logChange(log, event));
+  logFirstResults(engine, log);
   engine.on('discarded', ({ check, error }) => {
     log('error', 'check run discarded', { check, error: redact(error.message, secrets) });
   });
@@ -185,6 +186,25 @@ function logChange(log: Logger, event: ChangeEvent): void {
       from: event.from,
       to: event.to,
       ...(event.reason !== undefined && { reason: event.reason }),
+      checks: event.checks,
     });
   }
+}
+
+// Each check's first result, once (again after a reload adds it back): a pod that never became ready has a line
+// saying why from its first seconds. Reported checks (the shutdown switch) say it in their own lines.
+function logFirstResults(engine: Engine, log: Logger): void {
+  const seen = new Set<string>();
+  engine.on('run', (run) => {
+    if (seen.has(run.check)) return;
+    seen.add(run.check);
+    if (engine.checks.find((check) => check.name === run.check)?.prober.reported) return;
+    log(run.result === 'success' ? 'info' : 'warn', 'check first result', {
+      check: run.check,
+      result: run.result,
+      durationMs: Math.round(run.durationMs * 10) / 10,
+      ...(run.output !== undefined && { reason: run.output }),
+    });
+  });
+  engine.on('removed', (check) => seen.delete(check));
 }

@@ -1,0 +1,131 @@
+// "Explaining a state" through the real binary: verbose tails, since and history in JSON, the log lines that say
+// why (each check's first result, once; a probe kind's change naming its checks), and `probekit status`.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { kubeProbe, type Running, runCli, startServe, tcpTarget, tempDir, until } from './helpers.js';
+
+const ISO_SECONDS = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ';
+
+describe('explaining a state (probekit serve)', () => {
+  const files = tempDir('probekit-explain-');
+  let db: Awaited<ReturnType<typeof tcpTarget>>;
+  let serve: Running;
+
+  before(async () => {
+    db = await tcpTarget();
+    const config = files.write(
+      'probekit.yaml',
+      `checks:
+  - name: db
+    tcpSocket: { port: ${db.port} }
+    periodSeconds: 1
+    failureThreshold: 3
+  - name: gone
+    tcpSocket: { port: 1 }
+    periodSeconds: 0.2
+    failureThreshold: 1
+    critical: false
+`,
+    );
+    serve = await startServe(['--config', config]);
+  });
+  after(async () => {
+    await serve.kill();
+    await db.close().catch(() => {});
+    files.remove();
+  });
+
+  it('logs each check’s first result once, with its reason', async () => {
+    const first = await serve.waitForLog(
+      (line) => line.msg === 'check first result' && line['check'] === 'gone',
+    );
+    assert.equal(first.level, 'warn');
+    assert.equal(first['result'], 'failure');
+    assert.equal(first['reason'], 'connect ECONNREFUSED 127.0.0.1:1');
+    const ok = await serve.waitForLog((line) => line.msg === 'check first result' && line['check'] === 'db');
+    assert.deepEqual([ok.level, ok['result'], ok['reason']], ['info', 'success', undefined]);
+    await until(async () => (await kubeProbe(`${serve.url}/readyz?verbose`)).body.includes('(failing since'));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const firsts = serve.logs.filter((line) => line.msg === 'check first result');
+    assert.deepEqual(firsts.map((line) => line['check']).sort(), ['db', 'gone']);
+  });
+
+  it('verbose lines say since when, how many in a row, and how close a passing check is to failing', async () => {
+    const failing = await kubeProbe(`${serve.url}/readyz?verbose`);
+    assert.match(
+      failing.body,
+      new RegExp(
+        `^\\[~\\]gone warn: connect ECONNREFUSED 127\\.0\\.0\\.1:1 \\(failing since ${ISO_SECONDS}, \\d+ in a row\\)$`,
+        'm',
+      ),
+    );
+    assert.match(failing.body, /^\[\+\]db ok$/m);
+    await db.close();
+    const begun = await until(async () => {
+      const answer = await kubeProbe(`${serve.url}/readyz?verbose`);
+      return /^\[\+\]db ok \(1 failure, 2 more to fail\)$/m.test(answer.body) && answer;
+    }, 5000);
+    assert.equal(begun.status, 200, 'one failure of three: still ready');
+    const failed = await until(async () => {
+      const answer = await kubeProbe(`${serve.url}/readyz?verbose`);
+      return answer.status === 503 && answer;
+    }, 5000);
+    assert.match(
+      failed.body,
+      new RegExp(
+        `^\\[-\\]db failed: connect ECONNREFUSED 127\\.0\\.0\\.1:${db.port} \\(failing since ${ISO_SECONDS}, 3 in a row\\)$`,
+        'm',
+      ),
+    );
+  });
+
+  it('logs the readiness change naming the check that caused it', async () => {
+    const line = await serve.waitForLog(
+      (entry) => entry.msg === 'probe state changed' && entry['to'] === 'fail',
+    );
+    // gone is not critical: readiness warned before db failed, and warns again once db is back.
+    assert.deepEqual([line['probe'], line['from'], line['checks']], ['readiness', 'warn', ['db']]);
+    await db.open();
+    const back = await serve.waitForLog(
+      (entry) =>
+        entry.msg === 'probe state changed' &&
+        entry['from'] === 'fail' &&
+        serve.logs.indexOf(entry) > serve.logs.indexOf(line),
+    );
+    assert.deepEqual([back['to'], back['checks']], ['warn', ['db']]);
+  });
+
+  it('JSON carries since on every check, and with ?history the last results, newest first', async () => {
+    const json = JSON.parse((await kubeProbe(`${serve.url}/healthz?format=json&history`)).body);
+    const [db] = json.checks.db;
+    assert.ok(Date.parse(db.since) <= Date.now());
+    assert.ok(db.history.length >= 4 && db.history.length <= 64);
+    assert.deepEqual(Object.keys(db.history[0]).sort(), ['durationMs', 'outcome', 'time']);
+    assert.equal(db.history[0].outcome, 'success', 'the newest first: it is back');
+    assert.ok(
+      db.history.some(
+        (entry: { outcome: string; reason?: string }) =>
+          entry.outcome === 'failure' && /ECONNREFUSED/.test(entry.reason ?? ''),
+      ),
+    );
+    const times = db.history.map((entry: { time: string }) => Date.parse(entry.time));
+    assert.deepEqual(
+      times,
+      [...times].sort((a: number, b: number) => b - a),
+    );
+    assert.equal(
+      JSON.parse((await kubeProbe(`${serve.url}/healthz?format=json`)).body).checks.db[0].history,
+      undefined,
+    );
+  });
+
+  it('probekit status shows since from the JSON', async () => {
+    const result = await runCli(['status', '--url', serve.url]);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, new RegExp(`^db +pass +${ISO_SECONDS} \\(\\d+s ago\\) +\\d+ passed$`, 'm'));
+    assert.match(
+      result.stdout,
+      new RegExp(`^gone +warn +${ISO_SECONDS} \\(\\d+s ago\\) +\\d+ failed +connect ECONNREFUSED`, 'm'),
+    );
+  });
+});
