@@ -45,6 +45,7 @@ const ALONE = [
   'test/reliability/sigterm.test.ts',
   'test/reliability/slowloris.test.ts',
   'test/reliability/event-loop.test.ts',
+  'test/reliability/history-memory.test.ts',
   'test/sidecar/demo.test.ts',
 ];
 
