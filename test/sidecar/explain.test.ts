@@ -122,10 +122,16 @@ describe('explaining a state (probekit serve)', () => {
   it('probekit status shows since from the JSON', async () => {
     const result = await runCli(['status', '--url', serve.url]);
     assert.equal(result.code, 0, result.stdout + result.stderr);
-    assert.match(result.stdout, new RegExp(`^db +pass +${ISO_SECONDS} \\(\\d+s ago\\) +\\d+ passed$`, 'm'));
     assert.match(
       result.stdout,
-      new RegExp(`^gone +warn +${ISO_SECONDS} \\(\\d+s ago\\) +\\d+ failed +connect ECONNREFUSED`, 'm'),
+      new RegExp(`^db +pass +${ISO_SECONDS} \\(\\d+s ago\\) +\\d+ passed +[✓✗]*✓$`, 'm'),
+    );
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `^gone +warn +${ISO_SECONDS} \\(\\d+s ago\\) +\\d+ failed +✗{10} +connect ECONNREFUSED`,
+        'm',
+      ),
     );
   });
 });

@@ -41,9 +41,9 @@ describe('probekit status', () => {
     });
     const lines = result.stdout.trimEnd().split('\n');
     assert.equal(lines[0], `${serve.url}: ready (200), live (200), started (200)`);
-    assert.match(lines[1] ?? '', /^CHECK +STATE +SINCE +IN A ROW +REASON$/);
-    assert.match(result.stdout, /^db +pass +\S.* \d+ passed$/m);
-    assert.match(result.stdout, /^ready-file +warn +\S.* \d+ failed +exit code 1$/m);
+    assert.match(lines[1] ?? '', /^CHECK +STATE +SINCE +IN A ROW +RECENT +REASON$/);
+    assert.match(result.stdout, /^db +pass +\S.* \d+ passed +✓+$/m);
+    assert.match(result.stdout, /^ready-file +warn +\S.* \d+ failed +✗+ +exit code 1$/m);
   });
 
   it('exits 1 with the reason once a critical check fails', async () => {
@@ -55,7 +55,10 @@ describe('probekit status', () => {
     assert.match(result.stdout.split('\n')[0] ?? '', /: not ready \(503\), live \(200\), started \(200\)$/);
     assert.match(
       result.stdout,
-      new RegExp(`^db +fail +\\S.* \\d+ failed +connect ECONNREFUSED 127\\.0\\.0\\.1:${db.port}$`, 'm'),
+      new RegExp(
+        `^db +fail +\\S.* \\d+ failed +[✓✗]+ +connect ECONNREFUSED 127\\.0\\.0\\.1:${db.port}$`,
+        'm',
+      ),
     );
     await db.open();
   });

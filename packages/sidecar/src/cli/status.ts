@@ -8,13 +8,18 @@ import { type Command, stringFlag } from './command.js';
 
 export const DEFAULT_URL = 'http://127.0.0.1:8099';
 
+/** How many of the last results the RECENT column shows. */
+const RECENT = 10;
+
 export const status: Command = {
   name: 'status',
   help: `Usage: probekit status [--url URL] [--token TOKEN] [--timeout DURATION]
 
-Asks a running probekit (the sidecar, or an app using the SDK) for its checks and prints
-CHECK STATE SINCE IN-A-ROW REASON, after one line with each probe kind's answer. Exits 0 when
-/readyz answers 200-399, 1 when it does not, 2 when the server cannot be reached.
+Asks a running probekit (the sidecar, or an app using the SDK) for its checks and prints one
+line with each probe kind's answer, then CHECK STATE SINCE IN-A-ROW RECENT REASON: SINCE is when
+the check last changed state, RECENT its last 10 results, oldest first (✓ passed, ✗ failed,
+⌛ timed out). Exits 0 when /readyz answers 200-399, 1 when it does not, 2 when the server
+cannot be reached.
 
 Options:
       --url URL            the server (default: ${DEFAULT_URL}); an SDK app's base URL with its prefix
@@ -66,9 +71,10 @@ export function render(url: URL, state: ServerState, now: number): string {
     check.status,
     since(check, now),
     inARow(check),
+    recent(check),
     check.output ?? '',
   ]);
-  return `${summary}\n${renderTable(['CHECK', 'STATE', 'SINCE', 'IN A ROW', 'REASON'], rows)}`;
+  return `${summary}\n${renderTable(['CHECK', 'STATE', 'SINCE', 'IN A ROW', 'RECENT', 'REASON'], rows)}`;
 }
 
 function since(check: CheckJson, now: number): string {
@@ -83,6 +89,14 @@ function ago(ms: number): string {
   if (s < 60) return `${s}s ago`;
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s ago`;
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m ago`;
+}
+
+const MARK: Readonly<Record<string, string>> = { success: '✓', failure: '✗', timeout: '⌛' };
+
+/** The last RECENT results, oldest first, one mark each: `✓✓✗✗✗`. */
+function recent(check: CheckJson): string {
+  const last = (check.history ?? []).slice(0, RECENT).reverse();
+  return last.map((entry) => MARK[entry.outcome] ?? '?').join('') || '-';
 }
 
 function inARow(check: CheckJson): string {

@@ -11,6 +11,8 @@ export interface CheckJson {
   readonly consecutiveSuccesses?: number;
   readonly consecutiveFailures?: number;
   readonly durationMs?: number;
+  /** The last results, newest first (`?history`). */
+  readonly history?: readonly { readonly time: string; readonly outcome: string; readonly reason?: string }[];
 }
 
 export interface ServerState {
@@ -45,7 +47,7 @@ export async function readServer(
   };
   const kinds = Object.keys(PROBE_PATHS).filter((kind): kind is ProbeKind => kind !== 'all');
   const [health, ...answers] = await Promise.all([
-    get(PROBE_PATHS.all, 'application/health+json'),
+    get(`${PROBE_PATHS.all}?history`, 'application/health+json'),
     ...kinds.map((kind) => get(PROBE_PATHS[kind], 'text/plain')),
   ]);
   const probes = Object.fromEntries(kinds.map((kind, index) => [kind, answers[index]?.status ?? 0]));
