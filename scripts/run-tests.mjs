@@ -47,6 +47,7 @@ const ALONE = [
   'test/reliability/event-loop.test.ts',
   'test/reliability/history-memory.test.ts',
   'test/sidecar/demo.test.ts',
+  'test/sidecar/fleet.test.ts',
 ];
 
 // A renamed file would otherwise slip back among the others unnoticed.

@@ -2,6 +2,7 @@
 // core's answer() over the engine's snapshot, and /metrics from the sidecar's registry.
 import type { Server } from 'node:http';
 import { type AnswerOptions, answer, type Engine } from '@probekit/core';
+import { fleetzAnswer } from '@probekit/core/internal';
 import { createProbeServer as createServer } from '@probekit/sdk/internal';
 import type { Registry } from 'prom-client';
 
@@ -14,11 +15,13 @@ export interface ProbeServerOptions {
   readonly details: () => NonNullable<AnswerOptions['details']>;
 }
 
-/** An http.Server serving /livez, /readyz, /startupz, /healthz, /<kind>/<check> and /metrics. GET and HEAD only. */
+/** An http.Server serving /livez, /readyz, /startupz, /healthz, /<kind>/<check>, /metrics and /fleetz. GET and HEAD only. */
 export function createProbeServer(options: ProbeServerOptions): Server {
   const { engine, registry, details } = options;
   return createServer({
     answer: (request) => answer(engine.snapshot(), request, { details: details() }),
     metrics: registry,
+    // Read per request: a reload may join, change or leave the fleet.
+    fleetz: (method) => (engine.fleet ? fleetzAnswer(engine.fleet.fleetz(), method) : undefined),
   });
 }

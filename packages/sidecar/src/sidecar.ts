@@ -61,6 +61,9 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
 
   const engine = new Engine({ checks: config.checks, secrets });
   engine.on('change', (event) => logChange(log, event));
+  engine.on('outage', ({ outage, ...fields }) =>
+    log(outage ? 'warn' : 'info', `fleet outage ${outage ? 'began' : 'ended'}`, fields),
+  );
   logFirstResults(engine, log);
   engine.on('discarded', ({ check, error }) => {
     log('error', 'check run discarded', { check, error: redact(error.message, secrets) });
@@ -82,6 +85,8 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
   const address = server.address();
   const bound = typeof address === 'object' && address !== null ? address.port : port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+  // Resolved with the port as bound (a --port flag, or 0): DNS peers and the default member id use it.
+  engine.setFleet(config.fleet?.(bound));
   log('info', 'listening', { url, source: config.source, checks: engine.checks.map((check) => check.name) });
   logWarnings(log, config);
 
@@ -107,6 +112,9 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
     if (trigger === 'file' && next.text === config.text) return;
     if (sequence) return;
     const summary = engine.setChecks(next.checks);
+    // A fleet that did not change keeps its rounds and its outages.
+    const fleet = next.fleet?.(bound);
+    if (JSON.stringify(fleet) !== JSON.stringify(engine.fleet?.options)) engine.setFleet(fleet);
     const restart = (['port', 'host'] as const).filter(
       (key) => overrides[key] === undefined && next.server[key] !== config.server[key],
     );

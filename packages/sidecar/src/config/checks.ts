@@ -1,6 +1,7 @@
 // A config's checks: each entry (a Kubernetes Probe object plus name, probes, critical) and each `--check`
 // target built with core's factories and resolved by core, once: the engine takes them as they are.
 import {
+  type CheckScope,
   type CheckSpec,
   type CheckTiming,
   exec,
@@ -33,6 +34,7 @@ export interface CheckEntry extends Timing {
   grpc?: Record<string, unknown>;
   probes?: ProbeKind[];
   critical?: boolean;
+  scope?: CheckScope;
 }
 
 /** What loading found: problems refuse the config, warnings do not. */

@@ -1,10 +1,11 @@
 // Loading a config: read, substitute variables, validate against the schema, then build the checks with core's own validation.
-import type { ResolvedCheck } from '@probekit/core';
+import type { FleetOptions, ResolvedCheck } from '@probekit/core';
 import { redact } from '@probekit/core/internal';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { buildChecks, type CheckEntry, type Timing } from './checks.js';
 import { credentialProblems } from './credentials.js';
 import { blameReference, type Environment, type Origin, secretValues, substitute } from './env.js';
+import { type FleetFor, fleetSettings } from './fleet.js';
 import { type Locate, locator } from './locate.js';
 import { parsePath } from './path.js';
 import { readConfigFile } from './read.js';
@@ -36,6 +37,8 @@ export interface SidecarConfig {
   readonly text: string | undefined;
   /** What is valid but likely not meant (no checks at all, a kubelet-only field): `validate` prints them, `serve` logs them. */
   readonly warnings: readonly ConfigProblem[];
+  /** `fleet:`, resolved for the port the sidecar listens on; undefined without one (docs/fleet.md). */
+  readonly fleet: FleetFor | undefined;
 }
 
 export interface LoadOptions {
@@ -58,6 +61,7 @@ interface FileConfig {
     detailsToken?: string;
   };
   defaults?: Timing;
+  fleet?: FleetOptions;
   checks?: CheckEntry[];
 }
 
@@ -99,6 +103,9 @@ export async function loadConfig(options: LoadOptions): Promise<SidecarConfig> {
     },
     { problems, warnings },
   );
+  const fleet = broken('fleet')
+    ? undefined
+    : fleetSettings(fileConfig.fleet, server.port, env, fileConfig.checks ?? [], { problems, warnings });
   if (checks.length === 0 && problems.length === 0) {
     // A probe kind with no checks passes (the kubelet's rule), so this sidecar would vouch for anything.
     warnings.push({
@@ -119,6 +126,7 @@ export async function loadConfig(options: LoadOptions): Promise<SidecarConfig> {
     secrets,
     text,
     warnings: shown(warnings, { origins, secrets, locate }),
+    fleet,
   };
 }
 
@@ -159,10 +167,11 @@ function brokenIn(problems: readonly ConfigProblem[]): (path: string) => boolean
  */
 function usableParts(data: FileConfig, broken: (path: string) => boolean): FileConfig {
   if (broken('(file)')) return {};
-  const { server, defaults, checks } = data;
+  const { server, defaults, fleet, checks } = data;
   const mapping = typeof defaults === 'object' && defaults !== null && !Array.isArray(defaults);
   return {
     ...(!broken('server') && { server }),
+    ...(!broken('fleet') && fleet !== undefined && { fleet }),
     ...(mapping && {
       defaults: Object.fromEntries(
         Object.entries(defaults).filter(([key]) => !broken(`defaults.${key}`)),

@@ -2,7 +2,7 @@
 // The number fields are generated from core's field table, so the file is refused exactly as core would refuse it.
 // Longer than most modules on purpose: it is one declaration, read top to bottom like the file it describes.
 // `errorMessage` (an annotation editors also understand) is the message shown for any error at that node.
-import { PROBE_KINDS, type ProbeKind } from '@probekit/core';
+import { FLEET_DEFAULTS, PROBE_KINDS, type ProbeKind } from '@probekit/core';
 import {
   CHECK_NAME,
   LISTEN_PORT_FIELD,
@@ -226,11 +226,91 @@ const check = {
       description: 'false: a failure makes the answer warn (still 200), never fail. Default: true.',
       errorMessage: 'must be true or false',
     },
+    scope: {
+      enum: ['local', 'shared'],
+      description:
+        'shared: a dependency every replica shares (a database, an upstream API); with fleet:, a failure most members share keeps readiness (docs/fleet.md). Readiness checks only. Default: local.',
+      errorMessage: 'must be local or shared',
+    },
     readinessProbe: ref('pastedProbe'),
     livenessProbe: ref('pastedProbe'),
     startupProbe: ref('pastedProbe'),
   },
   oneOf: [...HANDLERS, ...Object.keys(PASTED_PROBES)].map((handler) => ({ required: [handler] })),
+};
+
+/** `fleet:`: the shapes and bounds of each field; core's resolveFleet checks the rest (addresses, names). */
+const fleet = {
+  type: 'object',
+  errorMessage: MAPPING,
+  description:
+    'The replicas this one compares notes with, so that a failure of a shared check everyone has keeps readiness (docs/fleet.md).',
+  additionalProperties: false,
+  required: ['peers'],
+  properties: {
+    member: {
+      type: 'string',
+      minLength: 1,
+      description:
+        "This member's id in /fleetz. Default: $POD_NAME, else $HOSTNAME, else <host name>:<port>.",
+      errorMessage: 'must be a string',
+    },
+    peers: {
+      type: 'object',
+      errorMessage: 'must be { static: [host:port, …] } or { dns: name }',
+      description: 'The members: a list, or the A and AAAA records of a name (a headless Service).',
+      additionalProperties: false,
+      properties: {
+        static: {
+          type: 'array',
+          description: 'host:port of every member (IPv6 in brackets).',
+          items: { type: 'string', errorMessage: 'must be host:port' },
+          errorMessage: 'must be a list of host:port',
+        },
+        dns: {
+          type: 'string',
+          minLength: 1,
+          description: 'A fully qualified name whose A and AAAA records are the members.',
+          errorMessage: 'must be a DNS name',
+        },
+        port: { ...port, description: "The port members serve /fleetz on. Default: the sidecar's own." },
+        resolver: {
+          type: 'string',
+          description: "The DNS server to ask, ip or ip:port. Default: the system's (/etc/resolv.conf).",
+          errorMessage: 'must be an IP address with an optional port',
+        },
+      },
+      oneOf: [{ required: ['static'] }, { required: ['dns'] }],
+    },
+    refreshSeconds: {
+      type: 'number',
+      minimum: 0.1,
+      maximum: 3600,
+      description: `Seconds between rounds of asking the peers. Default: ${FLEET_DEFAULTS.refreshSeconds}.`,
+      errorMessage: 'must be a number of seconds from 0.1 to 3600',
+    },
+    sample: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 1000,
+      description: `At most this many peers asked per round, at random. Default: ${FLEET_DEFAULTS.sample}.`,
+      errorMessage: 'must be an integer from 1 to 1000',
+    },
+    outagePercent: {
+      type: 'number',
+      minimum: 1,
+      maximum: 100,
+      description: `A shared check failing on at least this share (%) of the answering members is an outage. Default: ${FLEET_DEFAULTS.outagePercent}.`,
+      errorMessage: 'must be a percentage from 1 to 100',
+    },
+    minMembers: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 1_000_000,
+      description: `Fewer answering members (self included): plain semantics. Default: ${FLEET_DEFAULTS.minMembers}.`,
+      errorMessage: 'must be an integer from 1 to 1000000',
+    },
+  },
 };
 
 /** The JSON Schema (draft-07) of probekit.yaml. */
@@ -239,7 +319,7 @@ export const CONFIG_SCHEMA = {
   $id: 'https://probekit.dev/schema/probekit.schema.json',
   title: 'probekit sidecar config',
   type: 'object',
-  errorMessage: 'must be a mapping with server, defaults and checks',
+  errorMessage: 'must be a mapping with server, defaults, fleet and checks',
   additionalProperties: false,
   properties: {
     $schema: { type: 'string' },
@@ -277,6 +357,7 @@ export const CONFIG_SCHEMA = {
       additionalProperties: false,
       properties: timing,
     },
+    fleet,
     checks: {
       type: 'array',
       description: 'The checks.',

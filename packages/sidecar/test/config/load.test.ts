@@ -222,7 +222,7 @@ checks:
         'chekcs: []\nextra: 1\n',
         [
           'chekcs: is not a known key; did you mean checks?',
-          'extra: is not a known key (known: server, defaults, checks)',
+          'extra: is not a known key (known: server, defaults, fleet, checks)',
         ],
       ],
       [
@@ -335,7 +335,7 @@ checks:
         'checks:\n  - { name: a, httpGet: { port: 1, httpHeaders: [{ name: X, value: 1 }] } }\n',
         ['checks[0].httpGet.httpHeaders[0].value: must be a string'],
       ],
-      ['a file that is a list', '- a\n- b\n', ['(file): must be a mapping with server, defaults and checks']],
+      ['a file that is a list', '- a\n- b\n', ['(file): must be a mapping with server, defaults, fleet and checks']],
     ];
     for (const [what, text, expected, env] of table) {
       it(what, async () => assert.deepEqual(await problems(text, env), expected));
