@@ -32,7 +32,8 @@ export function fleetSettings(
   const resolve: FleetFor = (at) =>
     resolveFleet(options, { member: defaultMemberId(env, hostname(), at), port: at });
   try {
-    resolve(port);
+    // Port 0 is picked when the server binds: validate with any port; the sidecar resolves with the bound one.
+    resolve(port === 0 ? 1 : port);
   } catch (error) {
     if (!(error instanceof InvalidFleetError)) throw error;
     findings.problems.push({ path: error.path, message: error.problem });
