@@ -48,6 +48,8 @@ export interface BuildInput {
   readonly entries: readonly unknown[];
   readonly defaults: Timing;
   readonly targets: readonly string[];
+  /** `--shared-check` targets: as `--check`, with `scope: shared`. */
+  readonly sharedTargets?: readonly string[];
   /** Whether a problem was already found at this path or inside it: such an entry is not built. */
   readonly broken: (path: string) => boolean;
 }
@@ -89,21 +91,25 @@ export function buildChecks(input: BuildInput, findings: Findings): ResolvedChec
     const spec = unpasted && add(path, () => checkSpec(unpasted as unknown as CheckEntry, input.defaults));
     if (spec && named) checks.push(spec);
   });
-  input.targets.forEach((target, index) => {
-    const path = `--check[${index}]`;
-    const credentials = targetCredentials(target, path);
-    if (credentials) {
-      problems.push(credentials);
-      return;
-    }
-    const spec = add(path, () => ({
-      ...timing(input.defaults, ['readiness']),
-      name: defaultCheckName(target),
-      check: parseTarget(target),
-      probes: ['readiness'],
-    }));
-    if (spec && claim(spec.name, path, path)) checks.push(spec);
-  });
+  const inline = (targets: readonly string[], flag: '--check' | '--shared-check', scope: CheckScope) =>
+    targets.forEach((target, index) => {
+      const path = `${flag}[${index}]`;
+      const credentials = targetCredentials(target, path);
+      if (credentials) {
+        problems.push(credentials);
+        return;
+      }
+      const spec = add(path, () => ({
+        ...timing(input.defaults, ['readiness']),
+        name: defaultCheckName(target),
+        check: parseTarget(target),
+        probes: ['readiness'],
+        scope,
+      }));
+      if (spec && claim(spec.name, path, path)) checks.push(spec);
+    });
+  inline(input.targets, '--check', 'local');
+  inline(input.sharedTargets ?? [], '--shared-check', 'shared');
   return checks;
 }
 

@@ -13,20 +13,17 @@ export type FleetFor = (port: number) => ResolvedFleet;
 
 /**
  * Resolves `fleet:` (undefined when absent), recording its problems; warns where it cannot change anything.
- * `entries` are the file's checks as written.
+ * `shared` are the paths of the checks with `scope: shared`.
  */
 export function fleetSettings(
   options: FleetOptions | undefined,
   port: number,
   env: Environment,
-  entries: readonly unknown[],
+  shared: readonly string[],
   findings: Findings,
 ): FleetFor | undefined {
-  const shared = entries.flatMap((entry, index) =>
-    (entry as { scope?: unknown } | null)?.scope === 'shared' ? [index] : [],
-  );
   if (options === undefined) {
-    for (const index of shared) findings.warnings.push(sharedWithoutFleet(index));
+    for (const path of shared) findings.warnings.push(sharedWithoutFleet(path));
     return undefined;
   }
   const resolve: FleetFor = (at) =>
@@ -48,9 +45,9 @@ export function fleetSettings(
   return resolve;
 }
 
-function sharedWithoutFleet(index: number): ConfigProblem {
+function sharedWithoutFleet(path: string): ConfigProblem {
   return {
-    path: `checks[${index}].scope`,
+    path,
     message: 'is shared, but there is no fleet: plain semantics (docs/fleet.md)',
   };
 }

@@ -46,6 +46,8 @@ export interface LoadOptions {
   readonly file?: string | undefined;
   /** `--check` targets (`tcp://h:p`, `http(s)://…`, `grpc://h:p/svc`, `exec:cmd args`), added after the file's checks. */
   readonly targets?: readonly string[] | undefined;
+  /** `--shared-check` targets: as `targets`, with `scope: shared` (docs/fleet.md). */
+  readonly sharedTargets?: readonly string[] | undefined;
   /** Where `${VAR}` comes from. @default process.env */
   readonly env?: Environment | undefined;
 }
@@ -99,13 +101,17 @@ export async function loadConfig(options: LoadOptions): Promise<SidecarConfig> {
       entries: fileConfig.checks ?? [],
       defaults: fileConfig.defaults ?? {},
       targets: options.targets ?? [],
+      sharedTargets: options.sharedTargets ?? [],
       broken,
     },
     { problems, warnings },
   );
   const fleet = broken('fleet')
     ? undefined
-    : fleetSettings(fileConfig.fleet, server.port, env, fileConfig.checks ?? [], { problems, warnings });
+    : fleetSettings(fileConfig.fleet, server.port, env, sharedPaths(fileConfig.checks ?? [], options), {
+        problems,
+        warnings,
+      });
   if (checks.length === 0 && problems.length === 0) {
     // A probe kind with no checks passes (the kubelet's rule), so this sidecar would vouch for anything.
     warnings.push({
@@ -149,6 +155,16 @@ function shown(
     unique.set(`${problem.path}\n${message}`, { path: problem.path, message, ...where });
   }
   return [...unique.values()].sort((a, b) => a.path.localeCompare(b.path, 'en', { numeric: true }));
+}
+
+/** Where the checks with `scope: shared` are: the file's (as written) and the `--shared-check` targets. */
+function sharedPaths(entries: readonly unknown[], options: LoadOptions): string[] {
+  return [
+    ...entries.flatMap((entry, index) =>
+      (entry as { scope?: unknown } | null)?.scope === 'shared' ? [`checks[${index}].scope`] : [],
+    ),
+    ...(options.sharedTargets ?? []).map((_, index) => `--shared-check[${index}]`),
+  ];
 }
 
 /** Whether one of `problems` lies at a path or inside it. */

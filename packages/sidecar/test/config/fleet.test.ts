@@ -104,6 +104,30 @@ describe('fleet: in the config', () => {
     );
   });
 
+  it('--shared-check: a readiness check given inline with scope: shared', async () => {
+    const file = join(dir, `config-${++counter}.yaml`);
+    writeFileSync(file, `fleet: { peers: { static: [] } }\n`);
+    const config = await loadConfig({
+      file,
+      env: {},
+      targets: ['tcp://db:5432'],
+      sharedTargets: ['tcp://api:443'],
+    });
+    assert.deepEqual(
+      config.checks.map((check) => [check.name, check.scope, check.probes.join()]),
+      [
+        ['tcp-db-5432', 'local', 'readiness'],
+        ['tcp-api-443', 'shared', 'readiness'],
+      ],
+    );
+    assert.deepEqual(config.warnings, []);
+    const alone = await loadConfig({ env: {}, sharedTargets: ['tcp://api:443'] });
+    assert.deepEqual(
+      alone.warnings.map((warning) => warning.path),
+      ['--shared-check[0]'],
+    );
+  });
+
   it('warns where it changes nothing: a shared check without a fleet, a fleet without a shared check', async () => {
     const lonely = await load(SHARED_DB);
     assert.equal(lonely.fleet, undefined);
