@@ -119,6 +119,34 @@ describe('explaining a state (probekit serve)', () => {
     );
   });
 
+  it('logs the first result again for a check a reload changes', async () => {
+    const config = files.write(
+      'probekit.yaml',
+      `checks:
+  - name: db
+    tcpSocket: { port: ${db.port} }
+    periodSeconds: 0.5
+  - name: gone
+    tcpSocket: { port: 1 }
+    periodSeconds: 0.2
+    failureThreshold: 1
+    critical: false
+`,
+    );
+    assert.ok(config);
+    serve.child.kill('SIGHUP');
+    await serve.waitForLog((line) => line.msg === 'config reloaded');
+    await until(
+      async () =>
+        serve.logs.filter((line) => line.msg === 'check first result' && line['check'] === 'db').length === 2,
+    );
+    assert.equal(
+      serve.logs.filter((line) => line.msg === 'check first result' && line['check'] === 'gone').length,
+      1,
+      'unchanged: not again',
+    );
+  });
+
   it('probekit status shows since from the JSON', async () => {
     const result = await runCli(['status', '--url', serve.url]);
     assert.equal(result.code, 0, result.stdout + result.stderr);

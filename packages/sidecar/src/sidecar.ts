@@ -64,7 +64,7 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
   engine.on('outage', ({ outage, ...fields }) =>
     log(outage ? 'warn' : 'info', `fleet outage ${outage ? 'began' : 'ended'}`, fields),
   );
-  logFirstResults(engine, log);
+  const firstResults = logFirstResults(engine, log);
   engine.on('discarded', ({ check, error }) => {
     log('error', 'check run discarded', { check, error: redact(error.message, secrets) });
   });
@@ -112,6 +112,7 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
     if (trigger === 'file' && next.text === config.text) return;
     if (sequence) return;
     const summary = engine.setChecks(next.checks);
+    firstResults.expect([...summary.added, ...summary.removed]);
     // A fleet that did not change keeps its rounds and its outages.
     const fleet = next.fleet?.(bound);
     if (JSON.stringify(fleet) !== JSON.stringify(engine.fleet?.options)) engine.setFleet(fleet);
@@ -199,9 +200,9 @@ function logChange(log: Logger, event: ChangeEvent): void {
   }
 }
 
-// Each check's first result, once (again after a reload adds it back): a pod that never became ready has a line
-// saying why from its first seconds. Reported checks (the shutdown switch) say it in their own lines.
-function logFirstResults(engine: Engine, log: Logger): void {
+// Each check's first result, once (and again for a check a reload adds or changes): a pod that never became ready
+// has a line saying why from its first seconds. Reported checks (the shutdown switch) say it in their own lines.
+function logFirstResults(engine: Engine, log: Logger): { expect(checks: readonly string[]): void } {
   const seen = new Set<string>();
   engine.on('run', (run) => {
     if (seen.has(run.check)) return;
@@ -214,5 +215,9 @@ function logFirstResults(engine: Engine, log: Logger): void {
       ...(run.output !== undefined && { reason: run.output }),
     });
   });
-  engine.on('removed', (check) => seen.delete(check));
+  return {
+    expect(checks) {
+      for (const check of checks) seen.delete(check);
+    },
+  };
 }
