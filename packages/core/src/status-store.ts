@@ -2,9 +2,10 @@
 // results, when it last changed state), the snapshots answers are rendered from, staleness, and the change
 // events. Workers record into it; answers and metrics read it.
 
-import { causes } from './explain.js';
+import { type Announced, changeEvents } from './changes.js';
 import { decide, type FleetStanding } from './fleet/decision.js';
 import { locallyFailing } from './fleet/local.js';
+import { remember } from './history.js';
 import { redact } from './redact.js';
 import { type Freshness, freshness, staleAt, staleView } from './staleness.js';
 import { probeStates, type ThresholdState } from './state.js';
@@ -12,13 +13,11 @@ import type {
   ChangeEvent,
   CheckCondition,
   CheckSnapshot,
-  HistoryEntry,
   Outcome,
   ResolvedCheck,
   RunRecord,
   Snapshot,
 } from './types.js';
-import { HISTORY_LENGTH, PROBE_KINDS } from './types.js';
 
 /** Where the fleet stands for one shared check (the Fleet of fleet/fleet.ts). */
 export interface FleetLens {
@@ -48,14 +47,12 @@ export interface RunFacts {
 }
 
 /** One check's entry, held by its worker and listed by the store. */
-export interface CheckStatus {
+export interface CheckStatus extends Announced {
   readonly check: ResolvedCheck;
   readonly freshness: Freshness;
   view: CheckSnapshot;
   /** Monotonic ms of the last finished run, or of when the first run was due. */
   evidenceAt: number | undefined;
-  /** The condition last announced by a `change` event (`stale` included). */
-  announced: CheckCondition | 'stale';
   /** The state `view.since` dates: its condition, with stale counted as failing (a failing check going stale has not changed). */
   sinceState: CheckCondition;
 }
@@ -264,64 +261,9 @@ export class StatusStore {
   }
 
   #announce(snapshot: Snapshot): void {
-    for (const check of snapshot.checks) {
-      const entry = this.#byName.get(check.name);
-      if (!entry) continue;
-      const now = check.stale ? 'stale' : check.condition;
-      if (now === entry.announced) continue;
-      const from = entry.announced;
-      entry.announced = now;
-      this.#options.onChange({
-        type: 'check',
-        check: check.name,
-        from,
-        to: now,
-        ...(check.output !== undefined && { output: check.output }),
-      });
-    }
     const previous = this.#announced;
     this.#announced = snapshot;
-    if (!previous) return;
-    for (const probe of PROBE_KINDS) {
-      const before = previous.probes[probe];
-      const after = snapshot.probes[probe];
-      if (before.status === after.status) continue;
-      this.#options.onChange({
-        type: 'probe',
-        probe,
-        from: before.status,
-        to: after.status,
-        ...(after.reason !== undefined && { reason: after.reason }),
-        checks: causes(
-          probe,
-          { checks: previous.checks, state: before },
-          { checks: snapshot.checks, state: after },
-        ),
-      });
-    }
+    for (const event of changeEvents(previous, snapshot, (name) => this.#byName.get(name)))
+      this.#options.onChange(event);
   }
-}
-
-/**
- * The history after one more result: newest first, at most HISTORY_LENGTH, a new frozen array (snapshots taken
- * before keep theirs). A reason repeated run after run is kept as one string, so a failing check's history
- * holds one copy of its reason, not 64.
- */
-function remember(
-  history: readonly HistoryEntry[],
-  at: number,
-  run: RunFacts,
-  reason: string | undefined,
-): readonly HistoryEntry[] {
-  const last = history[0]?.reason;
-  const entry: HistoryEntry = Object.freeze({
-    at,
-    durationMs: run.durationMs,
-    outcome: run.result,
-    ...(reason !== undefined && { reason: reason === last ? last : reason }),
-  });
-  const next = [entry];
-  for (let index = 0; index < history.length && index < HISTORY_LENGTH - 1; index++)
-    next.push(history[index]!);
-  return Object.freeze(next);
 }
