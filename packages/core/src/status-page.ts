@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 // A cycle with answer.js, which serves this page: each uses the other only inside functions.
 import { ANSWER_HEADERS, type Answer, PROBE_PATHS } from './answer.js';
 import { isoSeconds, plural, reasonOf } from './explain.js';
+import { fleetState } from './fleet/local.js';
 import { checkStatus, gates, worst } from './state.js';
 import type { CheckSnapshot, HealthStatus, HistoryEntry, ProbeKind, RunResult, Snapshot } from './types.js';
 import { HISTORY_LENGTH, PROBE_KINDS } from './types.js';
@@ -183,7 +184,7 @@ ${PROBE_KINDS.map((kind) => probeRow(snapshot, kind)).join('\n')}
 </tbody>
 </table>
 </section>
-<section aria-labelledby="checks-title">
+${fleetSection(snapshot)}<section aria-labelledby="checks-title">
 <h2 id="checks-title">Checks</h2>
 ${checks.length === 0 ? '<p>No checks are defined: every probe passes.</p>' : checksTable(checks)}
 </section>
@@ -215,6 +216,62 @@ function probeRow(snapshot: Snapshot, kind: ProbeKind): string {
     `<td class="reason">${html(why)}</td>` +
     `<td><a href="${path}?verbose">/${path}</a></td></tr>`
   );
+}
+
+// The fleet this member is in (docs/fleet.md): who it is, the latest round, and each shared check across the fleet.
+function fleetSection(snapshot: Snapshot): string {
+  const shared = snapshot.checks.filter((check) => check.scope === 'shared');
+  const { fleet } = snapshot;
+  if (!fleet) {
+    if (shared.length === 0) return '';
+    return `<section aria-labelledby="fleet-title">
+<h2 id="fleet-title">Fleet</h2>
+<p>No fleet configured: the shared checks (${html(shared.map((check) => check.name).join(', '))}) have plain semantics.</p>
+</section>
+`;
+  }
+  const { view } = fleet;
+  const at = view.at === undefined ? undefined : isoSeconds(view.at);
+  const round =
+    at === undefined
+      ? 'not asked yet'
+      : `<time datetime="${at}">${at}</time> (round ${view.rounds}, every ${fleet.refreshSeconds} s)`;
+  const rows = shared.map((check) => {
+    const here = fleetState(check);
+    const peers = view.checks.get(check.name)?.peers ?? { failing: 0, answering: 0 };
+    const failing = peers.failing + (here === 'fail' ? 1 : 0);
+    const verdict = check.fleet
+      ? check.fleet.status === 'warn'
+        ? check.fleet.reason
+        : check.fleet.note
+      : '';
+    return (
+      `<tr id="fleet-${check.name}"><th scope="row">${html(check.name)}</th><td>${html(here)}</td>` +
+      `<td>${view.rounds === 0 ? '' : `failing on ${failing} of ${peers.answering + 1}`}</td>` +
+      `<td class="reason">${html(verdict)}</td></tr>`
+    );
+  });
+  return `<section aria-labelledby="fleet-title">
+<h2 id="fleet-title">Fleet</h2>
+<dl>
+<dt>member</dt><dd>${html(fleet.member)}</dd>
+<dt>peers</dt><dd>${html(fleet.peers)}</dd>
+<dt>last round</dt><dd>${round}</dd>
+<dt>members</dt><dd>${view.answering} answering (this one included), ${view.silent} silent</dd>
+<dt>rule</dt><dd>an outage at ${fleet.outagePercent} % of at least ${fleet.minMembers} members; ${fleet.sample} peers asked a round</dd>
+</dl>
+${
+  rows.length === 0
+    ? '<p>No check has scope: shared: the fleet changes nothing.</p>'
+    : `<table>
+<thead><tr><th scope="col">Shared check</th><th scope="col">Here</th><th scope="col">Members (this one included)</th><th scope="col">The fleet's verdict</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>`
+}
+</section>
+`;
 }
 
 function checksTable(checks: readonly CheckSnapshot[]): string {

@@ -4,6 +4,7 @@
 
 import { type Announced, changeEvents } from './changes.js';
 import { decide, type FleetStanding } from './fleet/decision.js';
+import type { FleetSummary } from './fleet/fleet.js';
 import { locallyFailing } from './fleet/local.js';
 import { remember } from './history.js';
 import { redact } from './redact.js';
@@ -22,6 +23,8 @@ import type {
 /** Where the fleet stands for one shared check (the Fleet of fleet/fleet.ts). */
 export interface FleetLens {
   standing(check: string): FleetStanding;
+  /** For the snapshot (the status page shows it). */
+  summary(): FleetSummary;
 }
 
 const NO_FLEET: FleetStanding = Object.freeze({ kind: 'none' });
@@ -228,6 +231,7 @@ export class StatusStore {
       checks: Object.freeze(checks),
       byName: new Map(checks.map((check) => [check.name, check])),
       probes: Object.freeze(probeStates(checks)),
+      ...(this.#fleet && { fleet: this.#fleet.summary() }),
     });
     this.#snapshot = snapshot;
     this.#validUntil = validUntil;

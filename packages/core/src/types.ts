@@ -1,5 +1,6 @@
 // Public types of the engine. Input types are all-optional and readonly; resolved types are complete.
 import type { FleetVerdict } from './fleet/decision.js';
+import type { FleetSummary } from './fleet/fleet.js';
 
 /** The three kinds of Kubernetes probe a check can gate. */
 export type ProbeKind = 'startup' | 'liveness' | 'readiness';
@@ -227,6 +228,8 @@ export interface Snapshot {
   readonly takenAt: number;
   readonly checks: readonly CheckSnapshot[];
   readonly byName: ReadonlyMap<string, CheckSnapshot>;
+  /** The fleet this member is in, when it is in one (docs/fleet.md). */
+  readonly fleet?: FleetSummary | undefined;
   readonly probes: Readonly<Record<ProbeKind, ProbeSnapshot>>;
 }
 

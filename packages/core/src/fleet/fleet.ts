@@ -41,6 +41,17 @@ export interface OutageChange {
   readonly answering: number;
 }
 
+/** What a snapshot (and the status page) shows of the fleet: this member, its rule, the latest round. */
+export interface FleetSummary {
+  readonly member: string;
+  readonly peers: string;
+  readonly refreshSeconds: number;
+  readonly sample: number;
+  readonly outagePercent: number;
+  readonly minMembers: number;
+  readonly view: FleetView;
+}
+
 export interface FleetEvents {
   round: [FleetView];
   outage: [OutageChange];
@@ -76,6 +87,7 @@ export class Fleet extends EventEmitter<FleetEvents> {
   #nextAt = 0;
   #running: Promise<void> | undefined;
   #epoch = 0;
+  #summary: FleetSummary | undefined;
 
   constructor(options: ResolvedFleet, shared: () => readonly CheckSnapshot[], deps: FleetDeps = {}) {
     super();
@@ -95,6 +107,25 @@ export class Fleet extends EventEmitter<FleetEvents> {
   standing(check: string): FleetStanding {
     if (this.#view.rounds === 0) return { kind: 'waiting' };
     return { kind: 'round', rule: this.options, check: this.#view.checks.get(check) };
+  }
+
+  /** This member, its rule and the latest round, for a snapshot; a new object after each round. */
+  summary(): FleetSummary {
+    if (this.#summary?.view !== this.#view) {
+      const { member, peers, refreshSeconds, sample, outagePercent, minMembers } = this.options;
+      const where =
+        peers.kind === 'static' ? `${peers.addresses.length} listed` : `DNS ${peers.name}:${peers.port}`;
+      this.#summary = Object.freeze({
+        member,
+        peers: where,
+        refreshSeconds,
+        sample,
+        outagePercent,
+        minMembers,
+        view: this.#view,
+      });
+    }
+    return this.#summary;
   }
 
   /** This member's `/fleetz` document. */

@@ -146,6 +146,33 @@ describe('the fleet in the engine', () => {
     assert.match(text, /^probekit_fleet_members\{state="silent"\} 0$/m);
   });
 
+  it('the status page shows the fleet: this member, the latest round, each shared check across the fleet', async () => {
+    const { engine, peers, round } = member(3);
+    engine.report('db', true);
+    peers('fail');
+    engine.report('db', { ok: false, output: 'refused' });
+    await round();
+    const page = answer(engine.snapshot(), { url: '/status' })?.body ?? '';
+    assert.match(page, /<h2 id="fleet-title">Fleet<\/h2>/);
+    assert.match(page, /<dt>member<\/dt><dd>me<\/dd>/);
+    assert.match(page, /<dd>4 answering \(this one included\), 0 silent<\/dd>/);
+    assert.match(
+      page,
+      /<tr id="fleet-db"><th scope="row">db<\/th><td>fail<\/td><td>failing on 4 of 4<\/td><td class="reason">shared outage: failing on 4 of 4 members; kept ready<\/td><\/tr>/,
+    );
+    assert.doesNotMatch(page, /id="fleet-cache"/, 'local checks are not the fleet’s');
+  });
+
+  it('the status page says when shared checks have no fleet', () => {
+    const engine = new Engine({ checks: [{ name: 'db', check: manual(), scope: 'shared' }] });
+    engines.push(engine);
+    const page = answer(engine.snapshot(), { url: '/status' })?.body ?? '';
+    assert.match(page, /No fleet configured: the shared checks \(db\) have plain semantics\./);
+    const plain = new Engine({ checks: [{ name: 'db', check: manual() }] });
+    engines.push(plain);
+    assert.doesNotMatch(answer(plain.snapshot(), { url: '/status' })?.body ?? '', /fleet-title/);
+  });
+
   it('rounds run while the engine runs, and stop with it', async () => {
     const engine = new Engine({ checks: [{ name: 'db', check: manual(), scope: 'shared' }] });
     engines.push(engine);
