@@ -1,6 +1,8 @@
 // The status store, after the kubelet's results_manager.go: what each check last found, its past (its last
 // results, when it last changed state), the snapshots answers are rendered from, staleness, and the change
-// events. Workers record into it; answers and metrics read it.
+// events. Workers record into it; answers and metrics read it. A little over 250 lines on purpose: when a
+// snapshot may be reused (state changes coalesced, details refreshed, evidence expiring) is one invariant, kept
+// in one class; the rules it applies live beside it (staleness.ts, changes.ts, history.ts, state.ts).
 
 import { type Announced, changeEvents } from './changes.js';
 import { decide, type FleetStanding } from './fleet/decision.js';
