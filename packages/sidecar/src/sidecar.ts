@@ -75,13 +75,10 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
   });
   const port = overrides.port ?? config.server.port;
   const host = overrides.host ?? config.server.host;
+  await listenOn(server, port, host);
+  // The checks start once the port serves: their first runs (an exec check's spawns among them) would otherwise
+  // hold up the first /livez, which needs none of them; /readyz answers "not ready" until they have run.
   engine.start();
-  try {
-    await listenOn(server, port, host);
-  } catch (error) {
-    await engine.stop();
-    throw error;
-  }
   const address = server.address();
   const bound = typeof address === 'object' && address !== null ? address.port : port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
