@@ -134,6 +134,10 @@ function snap(name: string, probes: ProbeKind[], runs: string, critical = true):
     componentType: 'component',
     scope: 'local',
     stale: false,
+    successThreshold: 1,
+    failureThreshold: 1,
+    since: 0,
+    history: [],
     ...state,
   };
 }
