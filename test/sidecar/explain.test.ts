@@ -64,12 +64,12 @@ describe('explaining a state (probekit serve)', () => {
     const begun = await until(async () => {
       const answer = await kubeProbe(`${serve.url}/readyz?verbose`);
       return /^\[\+\]db ok \(1 failure, 2 more to fail\)$/m.test(answer.body) && answer;
-    }, 5000);
+    }, 10_000);
     assert.equal(begun.status, 200, 'one failure of three: still ready');
     const failed = await until(async () => {
       const answer = await kubeProbe(`${serve.url}/readyz?verbose`);
       return answer.status === 503 && answer;
-    }, 5000);
+    }, 10_000);
     assert.match(
       failed.body,
       new RegExp(
@@ -91,6 +91,7 @@ describe('explaining a state (probekit serve)', () => {
         entry.msg === 'probe state changed' &&
         entry['from'] === 'fail' &&
         serve.logs.indexOf(entry) > serve.logs.indexOf(line),
+      10_000,
     );
     assert.deepEqual([back['to'], back['checks']], ['warn', ['db']]);
   });
@@ -139,6 +140,7 @@ describe('explaining a state (probekit serve)', () => {
     await until(
       async () =>
         serve.logs.filter((line) => line.msg === 'check first result' && line['check'] === 'db').length === 2,
+      10_000,
     );
     assert.equal(
       serve.logs.filter((line) => line.msg === 'check first result' && line['check'] === 'gone').length,

@@ -6,6 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import { startSdkApp } from '../reliability/support/sdk-app.js';
 import { type Running, runCli, startServe, tcpTarget, tempDir, until } from './helpers.js';
 
+// Each attempt spawns the CLI: on a loaded machine a few take seconds, so the conditions get time, not speed.
+const PATIENCE_MS = 20_000;
+
 describe('probekit status', () => {
   const files = tempDir('probekit-status-');
   let db: Awaited<ReturnType<typeof tcpTarget>>;
@@ -38,7 +41,7 @@ describe('probekit status', () => {
     const result = await until(async () => {
       const run = await runCli(['status', '--url', serve.url]);
       return run.code === 0 && run.stdout.includes('exit code 1') && run;
-    });
+    }, PATIENCE_MS);
     const lines = result.stdout.trimEnd().split('\n');
     assert.equal(lines[0], `${serve.url}: ready (200), live (200), started (200)`);
     assert.match(lines[1] ?? '', /^CHECK +STATE +SINCE +IN A ROW +RECENT +REASON$/);
@@ -51,7 +54,7 @@ describe('probekit status', () => {
     const result = await until(async () => {
       const run = await runCli(['status', '--url', serve.url]);
       return run.code === 1 && run;
-    });
+    }, PATIENCE_MS);
     assert.match(result.stdout.split('\n')[0] ?? '', /: not ready \(503\), live \(200\), started \(200\)$/);
     assert.match(
       result.stdout,
@@ -110,7 +113,7 @@ checks:
     const bare = await until(async () => {
       const run = await runCli(['status', '--url', serve.url]);
       return run.code === 0 && run;
-    });
+    }, PATIENCE_MS);
     assert.match(bare.stdout, /checks not shown: .* only with --token/);
     const [flag, env] = await Promise.all([
       runCli(['status', '--url', serve.url, '--token', 's3cret-token-0123456789']),
