@@ -9,7 +9,14 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { BLACKBOX, type Environment, ROOT } from './candidates.js';
 import { renderChart } from './lib/chart.js';
-import { fillMarkers, markerValues, type Pass, type Run, resultsDocument } from './lib/document.js';
+import {
+  fillMarkers,
+  markerValues,
+  type Pass,
+  type Run,
+  resultsDocument,
+  unfilledMarkers,
+} from './lib/document.js';
 import { closeClients } from './lib/http.js';
 import { LOAD_GENERATOR } from './lib/loadgen.js';
 import { loadAverage, machine, nodeVersion, versions } from './lib/machine.js';
@@ -141,7 +148,11 @@ function write(run: Run): void {
   mkdirSync(outDir, { recursive: true });
   const values = markerValues(run);
   const analysisPath = join(ROOT, 'bench/ANALYSIS.md');
-  const analysis = existsSync(analysisPath) ? fillMarkers(readFileSync(analysisPath, 'utf8'), values) : '';
+  const source = existsSync(analysisPath) ? readFileSync(analysisPath, 'utf8') : '';
+  const unfilled = unfilledMarkers(source, values);
+  if (unfilled.length > 0)
+    console.warn(`ANALYSIS.md quotes figures this run has not: ${unfilled.join(', ')}`);
+  const analysis = fillMarkers(source, values);
   if (run.publish) {
     writeFileSync(analysisPath, analysis);
     const readme = join(ROOT, 'README.md');

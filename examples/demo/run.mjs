@@ -24,7 +24,8 @@ const port = process.env.PROBEKIT_PORT ?? ((await isFree(8099)) ? '8099' : '0');
 
 const sidecar = spawn(
   process.execPath,
-  [cli, 'serve', '--config', join(here, 'probekit.yaml'), '--port', port],
+  // Loopback only on a laptop; the config keeps the default (0.0.0.0), as in a pod.
+  [cli, 'serve', '--config', join(here, 'probekit.yaml'), '--port', port, '--host', '127.0.0.1'],
   {
     env: { ...process.env, DEMO_PORT: String(app.port), READY_FILE: readyFile },
     stdio: ['ignore', 'pipe', 'inherit'],

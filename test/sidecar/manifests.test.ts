@@ -242,7 +242,7 @@ describe('docker/k8s manifests', () => {
       // POD_IP comes from the downward API in the pod.
       const result = await runCli(['validate', '--config', file], { env: { POD_IP: '10.1.2.3' } });
       assert.deepEqual([result.code, result.stderr], [0, '']);
-      assert.equal(result.stdout, 'probekit.yaml: valid, 3 checks (app, db, warmed-up)\n');
+      assert.equal(result.stdout, 'probekit.yaml: valid, 4 checks (app, app-liveness, db, warmed-up)\n');
     } finally {
       temp.remove();
     }
