@@ -34,6 +34,11 @@ export function fillMarkers(text: string, values: ReadonlyMap<string, string>): 
   });
 }
 
+/** Ids of the markers in `text` that `values` has nothing for: a figure renamed or a section that failed. */
+export function unfilledMarkers(text: string, values: ReadonlyMap<string, string>): string[] {
+  return [...text.matchAll(MARKER)].map((match) => match[1] ?? '').filter((id) => !values.has(id));
+}
+
 /** The ids markers may name: every target of the first pass (figure and ✔/✘), every figure, and `targets`. */
 export function markerValues(run: Run): Map<string, string> {
   const values = new Map<string, string>();

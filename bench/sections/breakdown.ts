@@ -117,7 +117,7 @@ async function execParts(settings: Settings, env: Environment): Promise<string[]
   }
 }
 
-/** `import-<specifier>`: each dependency's start-up price, quoted by ANALYSIS.md. */
+/** `import-<specifier>` (`import-node-http`, `import-prom-client`): each one's start-up price, quoted by ANALYSIS.md. */
 const figures: Record<string, string> = {};
 
 async function imports(settings: Settings, env: Environment): Promise<string[][]> {
@@ -143,7 +143,8 @@ async function imports(settings: Settings, env: Environment): Promise<string[][]
       }
     }
     rows.push([`\`${specifier}\``, fmtSpread(spread(ms)), fmtSpread(spread(rss), 1)]);
-    figures[`import-${specifier}`] = `${fmtSpread(spread(ms))} ms, ${fmtSpread(spread(rss), 1)} MiB`;
+    figures[`import-${specifier.replace(/[^\w.-]+/g, '-').replace(/^-/, '')}`] =
+      `${fmtSpread(spread(ms))} ms, ${fmtSpread(spread(rss), 1)} MiB`;
     console.log(`  import ${specifier}: ${fmtSpread(spread(ms))} ms, ${fmtSpread(spread(rss), 1)} MiB`);
   }
   return rows;
