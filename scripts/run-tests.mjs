@@ -48,6 +48,8 @@ const ALONE = [
   'test/reliability/history-memory.test.ts',
   'test/sidecar/demo.test.ts',
   'test/sidecar/fleet.test.ts',
+  // npm ci, tsc and npm pack for 30-90 s: beside others it starved them.
+  'test/sidecar/pack.test.ts',
 ];
 
 // A renamed file would otherwise slip back among the others unnoticed.
