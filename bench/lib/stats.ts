@@ -46,3 +46,8 @@ export function fmtSpread(s: Spread, decimals = 0, unit = ''): string {
   const main = `${fmt(s.median, decimals)}${unit}`;
   return s.n === 1 ? main : `${main} (${fmt(s.min, decimals)}–${fmt(s.max, decimals)})`;
 }
+
+/** A difference: `+12 (8–15)`, or `-3 (-5–2)` when it is negative. */
+export function fmtSigned(s: Spread, decimals = 0): string {
+  return `${s.median >= 0 ? '+' : ''}${fmtSpread(s, decimals)}`;
+}

@@ -5,7 +5,7 @@ import { type Environment, server } from '../candidates.js';
 import { type SectionResult, type TargetRow, table, unavailable } from '../lib/report.js';
 import type { Settings } from '../lib/settings.js';
 import { residentSizes, type Start, startOnce } from '../lib/start.js';
-import { fmt, fmtSpread, ratioOf, type Spread, spread } from '../lib/stats.js';
+import { fmt, fmtSigned, fmtSpread, ratioOf, type Spread, spread } from '../lib/stats.js';
 
 /** Started one at a time, in turn, for the cold-start figures. */
 const STARTS = ['node', 'sidecar', 'app-sdk-3', 'app-sdk-3-metrics', 'fastify', 'lightship', 'blackbox'];
@@ -95,7 +95,7 @@ export async function footprint(settings: Settings, env: Environment): Promise<S
     ['sidecar', 'node'],
     () => {
       const d = differenceOf(readyOf('sidecar'), startOf('node'));
-      return { figure: `+${fmtSpread(d)} ms`, met: d.median <= 60 };
+      return { figure: `${fmtSigned(d)} ms`, met: d.median <= 60 };
     },
   );
   target(
@@ -109,7 +109,7 @@ export async function footprint(settings: Settings, env: Environment): Promise<S
   );
   target('sdk-rss', 'SDK on node:http, 3 checks, no metrics: adds ≤ 3 MB RSS', ['app-sdk-3', 'node'], () => {
     const d = differenceOf(rssOf('app-sdk-3'), rssOf('node'));
-    return { figure: `+${fmtSpread(d, 1)} MB`, met: d.median <= 3 };
+    return { figure: `${fmtSigned(d, 1)} MB`, met: d.median <= 3 };
   });
   target(
     'sdk-start',
@@ -117,7 +117,7 @@ export async function footprint(settings: Settings, env: Environment): Promise<S
     ['app-sdk-3', 'node'],
     () => {
       const d = differenceOf(startOf('app-sdk-3'), startOf('node'));
-      return { figure: `+${fmtSpread(d)} ms`, met: d.median <= 15 };
+      return { figure: `${fmtSigned(d)} ms`, met: d.median <= 15 };
     },
   );
 
@@ -150,8 +150,8 @@ export async function footprint(settings: Settings, env: Environment): Promise<S
   const sdkRows = ['app-sdk-3', 'app-sdk-3-metrics'].map((id) => {
     const reason = reasons.get(id);
     if (reason) return [server(id).label, unavailable(reason), ''];
-    const start = `+${fmtSpread(differenceOf(startOf(id), startOf('node')))}`;
-    const memory = `+${fmtSpread(differenceOf(rssOf(id), rssOf('node')), 1)}`;
+    const start = `${fmtSigned(differenceOf(startOf(id), startOf('node')))}`;
+    const memory = `${fmtSigned(differenceOf(rssOf(id), rssOf('node')), 1)}`;
     figures[`sdk-add-${id}`] = `${start} ms, ${memory} MB`;
     return [server(id).label, start, memory];
   });
