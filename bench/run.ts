@@ -26,6 +26,7 @@ import { FULL, QUICK, type Settings } from './lib/settings.js';
 import { answerBench } from './sections/answer.js';
 import { breakdown } from './sections/breakdown.js';
 import { checkCost } from './sections/checkcost.js';
+import { fleet } from './sections/fleet.js';
 import { footprint } from './sections/footprint.js';
 import { hostApp } from './sections/hostapp.js';
 import { metricsCost } from './sections/metrics.js';
@@ -44,6 +45,7 @@ const SECTIONS: Readonly<Record<string, Section>> = {
   metrics: metricsCost,
   scale,
   reaction,
+  fleet,
   answer: answerBench,
   breakdown,
 };
