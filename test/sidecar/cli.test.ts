@@ -34,7 +34,15 @@ describe('probekit (usage)', () => {
       [['probe', 'ftp://127.0.0.1/'], /^probekit probe: URL must be tcp:\/\/host:port/],
       [['wait'], /^probekit wait: give --config FILE or at least one --for TARGET\n/],
       [['check'], /give --config FILE or at least one --check TARGET/],
-      [['serve', '--check', 'tcp://127.0.0.1:1', '--port', 'x'], /--port must be an integer 0-65535/],
+      [
+        ['serve', '--check', 'tcp://127.0.0.1:1', '--port', 'x'],
+        /--port must be an integer 0-65535, got "x"/,
+      ],
+      [
+        ['serve', '--check', 'tcp://127.0.0.1:1', '--port', '70000'],
+        /--port must be an integer 0-65535, got "70000"/,
+      ],
+      [['doctor', '--app-port', '0'], /--app-port must be an integer 1-65535, got "0"/],
     ];
     const results = await Promise.all(cases.map(([args]) => runCli(args)));
     for (const [index, [args, expected]] of cases.entries()) {

@@ -73,6 +73,15 @@ describe('probekit inject (CLI)', () => {
     const flag = await pipe(['inject', '--check', 'ftp://x'], '');
     assert.equal(flag.code, 2);
     assert.match(flag.stderr, /^probekit inject: --check ftp:\/\/x: must be tcp:\/\//);
+    // A port is decimal digits within core's bounds (PORT_FIELD), as everywhere else: not hex, not an exponent.
+    for (const port of ['0x50', '1e3', ' 80', '0', '65536']) {
+      const result = await pipe(['inject', '--port', port], '');
+      assert.equal(result.code, 2, port);
+      assert.equal(
+        result.stderr,
+        `probekit inject: --port must be an integer 1-65535, got ${JSON.stringify(port)}\nSee 'probekit inject --help'.\n`,
+      );
+    }
   });
 
   it('--config-only prints the ConfigMaps alone', async () => {

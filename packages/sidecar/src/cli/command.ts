@@ -1,5 +1,6 @@
 // What every verb shares: its help, its flags (node:util parseArgs, strict) and one way to report usage errors.
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { fits, type NumberField } from '@probekit/core/internal';
 import { UsageError } from '../errors.js';
 
 export type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
@@ -50,6 +51,17 @@ export function parseFor(command: Command, argv: readonly string[]): Parsed | un
 export function stringFlag(parsed: Parsed, name: string): string | undefined {
   const value = parsed.values[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * A port flag's value: decimal digits (no hex, no exponent, no spaces, which Number() would take) within
+ * core's bounds for `field` (PORT_FIELD, or LISTEN_PORT_FIELD where 0 picks a free one), in its words.
+ */
+export function portFlag(text: string, flag: string, field: NumberField, command: string): number {
+  const port = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!fits(field, port))
+    throw new UsageError(`${flag} ${field.message}, got ${JSON.stringify(text)}`, command);
+  return port;
 }
 
 /** A repeatable string flag's values. */

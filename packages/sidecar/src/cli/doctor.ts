@@ -1,5 +1,6 @@
 // `probekit doctor`: the Service troubleshooting checklist, run from inside the pod; exit 0 when nothing is wrong, 1 when something is.
 import { existsSync } from 'node:fs';
+import { PORT_FIELD } from '@probekit/core/internal';
 import { type LoadOptions, loadConfig, type SidecarConfig } from '../config/load.js';
 import { endpointOf, reachableOnPod } from '../doctor/addresses.js';
 import { failingFindings } from '../doctor/failing.js';
@@ -10,10 +11,9 @@ import { nameFindings } from '../doctor/names.js';
 import { type PodAddresses, podAddresses } from '../doctor/pod-address.js';
 import { type Listener, PROC_NET_FILES, readListeners } from '../doctor/proc-net.js';
 import { selfFindings } from '../doctor/self.js';
-import { UsageError } from '../errors.js';
 import { configChecks, runChecksOnce } from '../once.js';
 import { renderTable } from '../table.js';
-import { type Command, listFlag, type Parsed, stringFlag } from './command.js';
+import { type Command, listFlag, type Parsed, portFlag, stringFlag } from './command.js';
 import { CONFIG_HELP, CONFIG_OPTIONS } from './config-flags.js';
 
 /** Where the image's `serve` reads its config: `kubectl exec -c probekit -- probekit doctor` needs no flag. */
@@ -45,7 +45,9 @@ Example:
   kubectl exec deploy/web -c probekit -- probekit doctor --app-port 8080`,
   options: { ...CONFIG_OPTIONS, 'app-port': { type: 'string', multiple: true } },
   async run(parsed) {
-    const appPorts = listFlag(parsed, 'app-port').map(portNumber);
+    const appPorts = listFlag(parsed, 'app-port').map((text) =>
+      portFlag(text, '--app-port', PORT_FIELD, 'doctor'),
+    );
     const config = await doctorConfig(parsed);
     const env = process.env;
     const pod = podAddresses(env);
@@ -91,13 +93,6 @@ async function doctorConfig(parsed: Parsed): Promise<SidecarConfig> {
       ? { file: IMAGE_CONFIG }
       : { file, targets };
   return loadConfig(options);
-}
-
-function portNumber(text: string): number {
-  const port = Number(text);
-  if (!/^\d{1,5}$/.test(text) || port < 1 || port > 65535)
-    throw new UsageError(`--app-port must be an integer 1-65535, got ${JSON.stringify(text)}`, 'doctor');
-  return port;
 }
 
 function report(

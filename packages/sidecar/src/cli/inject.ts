@@ -1,11 +1,12 @@
 // `probekit inject`: wire workloads to a probekit native sidecar; manifests in, manifests out.
 import { InvalidCheckError } from '@probekit/core';
+import { PORT_FIELD } from '@probekit/core/internal';
 import { UsageError } from '../errors.js';
 import { inject } from '../manifests/inject.js';
 import { SIDECAR_DEFAULTS } from '../manifests/sidecar.js';
 import { readInputs } from '../manifests/sources.js';
 import { targetToCheck } from '../manifests/targets.js';
-import { type Command, listFlag, stringFlag } from './command.js';
+import { type Command, listFlag, portFlag, stringFlag } from './command.js';
 
 export const injectCommand: Command = {
   name: 'inject',
@@ -50,9 +51,8 @@ Example:
       }
     });
     const portText = stringFlag(parsed, 'port');
-    const port = portText === undefined ? SIDECAR_DEFAULTS.port : Number(portText);
-    if (!Number.isInteger(port) || port < 1 || port > 65535)
-      throw new UsageError(`--port must be an integer 1-65535, got ${JSON.stringify(portText)}`, 'inject');
+    const port =
+      portText === undefined ? SIDECAR_DEFAULTS.port : portFlag(portText, '--port', PORT_FIELD, 'inject');
     const quantity = (flag: 'cpu' | 'memory') => {
       const value = stringFlag(parsed, flag) ?? SIDECAR_DEFAULTS[flag];
       // A Kubernetes resource quantity: a number with an optional suffix (10m, 0.5, 128Mi, 1G).

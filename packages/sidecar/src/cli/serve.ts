@@ -1,12 +1,12 @@
 // `probekit serve`: run the checks and serve the probe endpoints until SIGTERM.
+import { LISTEN_PORT_FIELD } from '@probekit/core/internal';
 import { signalExitCode } from '@probekit/sdk/internal';
 import { watchConfig } from '../config/watch.js';
 import { isLoopback } from '../doctor/addresses.js';
 import { parseDuration } from '../duration.js';
-import { UsageError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 import { type Sidecar, startSidecar } from '../sidecar.js';
-import { type Command, type Parsed, stringFlag } from './command.js';
+import { type Command, type Parsed, portFlag, stringFlag } from './command.js';
 import { CONFIG_HELP, CONFIG_OPTIONS, configFromFlags } from './config-flags.js';
 
 export const serve: Command = {
@@ -95,12 +95,8 @@ function warnOnLoopbackInPod(host: string, log: Logger): void {
 function serverFlags(parsed: Parsed) {
   const port = stringFlag(parsed, 'port');
   const delay = stringFlag(parsed, 'shutdown-delay');
-  if (port !== undefined && !/^\d{1,5}$/.test(port))
-    throw new UsageError(`--port must be an integer 0-65535, got ${JSON.stringify(port)}`, 'serve');
-  if (port !== undefined && Number(port) > 65535)
-    throw new UsageError(`--port must be an integer 0-65535, got ${port}`, 'serve');
   return {
-    port: port === undefined ? undefined : Number(port),
+    port: port === undefined ? undefined : portFlag(port, '--port', LISTEN_PORT_FIELD, 'serve'),
     host: stringFlag(parsed, 'host'),
     shutdownDelaySeconds:
       delay === undefined ? undefined : parseDuration(delay, '--shutdown-delay', 'serve') / 1000,

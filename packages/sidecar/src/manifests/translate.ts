@@ -1,5 +1,6 @@
 // A container's Kubernetes probe, moved into probekit's config as a check that does what the kubelet did.
 import type { ProbeKind } from '@probekit/core';
+import { fits, PORT_FIELD } from '@probekit/core/internal';
 import type { Container, Probe, ProbeField } from './workloads.js';
 
 /** Where the kubelet sends a probe without `host`: the pod IP, which the sidecar reads from the downward API. */
@@ -73,9 +74,9 @@ export function probeToCheck(probe: Probe, field: ProbeField, container: Contain
  * resolves it. A string result is the problem.
  */
 export function resolvePort(port: unknown, container: Container): number | string {
-  if (typeof port === 'number' && Number.isInteger(port) && port >= 1 && port <= 65535) return port;
+  if (fits(PORT_FIELD, port)) return port;
   if (typeof port === 'string' && /^\d+$/.test(port)) return resolvePort(Number(port), container);
-  if (typeof port !== 'string' || port === '') return 'port must be a number 1-65535 or a port name';
+  if (typeof port !== 'string' || port === '') return `port ${PORT_FIELD.message} or a port name`;
   const found = (container.ports ?? []).find((candidate) => candidate.name === port);
   if (typeof found?.containerPort === 'number') return found.containerPort;
   const names = (container.ports ?? []).flatMap((candidate) => (candidate.name ? [candidate.name] : []));

@@ -266,6 +266,10 @@ describe('probekit inject', () => {
         /spec\.containers\[0\]\.readinessProbe: port "web" is not a port name of container "a" \(it names no ports\)/,
       ],
       [
+        'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    livenessProbe: {tcpSocket: {port: 70000}}\n',
+        /spec\.containers\[0\]\.livenessProbe: port must be an integer 1-65535 or a port name/,
+      ],
+      [
         'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    ports: [{containerPort: 8099}]\n',
         /container "a" already uses port 8099; give probekit another with --port/,
       ],
