@@ -112,6 +112,21 @@ describe('docker/k8s manifests', () => {
     const sidecar = deployment.spec?.template.spec?.initContainers?.find((c) => c.name === 'probekit');
     const port = sidecar?.ports?.find((p) => p.name === peers.spec?.ports?.[0]?.targetPort);
     assert.equal(port?.containerPort, peers.spec?.ports?.[0]?.port);
+    // The config's fleet asks this Service's name, and each member is its pod's name.
+    const config = parseYaml(configText()) as {
+      fleet?: { peers?: { dns?: string } };
+      checks: { name: string; scope?: string }[];
+    };
+    assert.equal(config.fleet?.peers?.dns, `${peers.metadata?.name}.default.svc.cluster.local`);
+    assert.equal(config.checks.find((check) => check.name === 'db')?.scope, 'shared');
+    for (const [name, field] of [
+      ['POD_NAME', 'metadata.name'],
+      ['POD_NAMESPACE', 'metadata.namespace'],
+    ])
+      assert.equal(
+        sidecar?.env?.find((variable) => variable.name === name)?.valueFrom?.fieldRef?.fieldPath,
+        field,
+      );
   });
 
   for (const { name, object } of manifests) {
@@ -239,8 +254,9 @@ describe('docker/k8s manifests', () => {
     const temp = tempDir();
     try {
       const file = temp.write('probekit.yaml', configMap.data['probekit.yaml'] ?? '');
-      // POD_IP comes from the downward API in the pod.
-      const result = await runCli(['validate', '--config', file], { env: { POD_IP: '10.1.2.3' } });
+      // POD_IP and POD_NAME come from the downward API in the pod.
+      const env = { POD_IP: '10.1.2.3', POD_NAME: 'shop-7d9c-x2x4q' };
+      const result = await runCli(['validate', '--config', file], { env });
       assert.deepEqual([result.code, result.stderr], [0, '']);
       assert.equal(result.stdout, 'probekit.yaml: valid, 4 checks (app, app-liveness, db, warmed-up)\n');
     } finally {
