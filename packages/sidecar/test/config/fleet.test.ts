@@ -53,7 +53,8 @@ describe('fleet: in the config', () => {
       timeoutMs: 1000,
     });
     // The sidecar resolves it again with the port it listens on (a --port flag, or 0 bound to a free one).
-    assert.equal(config.fleet?.(9100).peers.kind === 'dns' && config.fleet?.(9100).peers.port, 9100);
+    const again = config.fleet?.(9100).peers;
+    assert.equal(again?.kind === 'dns' && again.port, 9100);
   });
 
   it('without $POD_NAME or $HOSTNAME, the member is the host name and the port', async () => {

@@ -335,7 +335,11 @@ checks:
         'checks:\n  - { name: a, httpGet: { port: 1, httpHeaders: [{ name: X, value: 1 }] } }\n',
         ['checks[0].httpGet.httpHeaders[0].value: must be a string'],
       ],
-      ['a file that is a list', '- a\n- b\n', ['(file): must be a mapping with server, defaults, fleet and checks']],
+      [
+        'a file that is a list',
+        '- a\n- b\n',
+        ['(file): must be a mapping with server, defaults, fleet and checks'],
+      ],
     ];
     for (const [what, text, expected, env] of table) {
       it(what, async () => assert.deepEqual(await problems(text, env), expected));
