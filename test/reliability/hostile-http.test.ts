@@ -16,8 +16,8 @@ import { assertProperty } from './support/property.js';
 import { exchange, parseResponses } from './support/wire.js';
 
 const RUNS = Number(process.env['PROBEKIT_FUZZ_RUNS'] ?? 150);
-/** Request head limits: the sidecar's own (SERVER_LIMITS.maxHeaderSize), node's default elsewhere. */
-const HEAD_LIMIT: Record<string, number> = { sidecar: 8 * 1024 };
+/** Request head limits: the probe server's (SERVER_LIMITS.maxHeaderSize: the sidecar, listen()), node's default elsewhere. */
+const HEAD_LIMIT: Record<string, number> = { sidecar: 8 * 1024, listen: 8 * 1024 };
 const NODE_DEFAULT_HEAD_LIMIT = 16 * 1024;
 
 async function status(port: number, request: string): Promise<number | undefined> {
