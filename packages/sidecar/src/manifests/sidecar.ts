@@ -33,6 +33,16 @@ const CONFIG_DIR = '/etc/probekit';
 /** How often the kubelet asks the sidecar: its answers are read from memory, so asking often costs little. */
 export const KUBELET_PERIOD_SECONDS = 2;
 
+/**
+ * The kubelet's failureThreshold on a probe of the sidecar, which has already applied the check's own: the
+ * first failing answer counts, but for liveness the second (one lost answer must not restart the app).
+ * Inject writes these, and lint's stacked-thresholds advises them.
+ */
+export const KUBELET_FAILURE_THRESHOLD: Readonly<Record<'readiness' | 'liveness', number>> = {
+  readiness: 1,
+  liveness: 2,
+};
+
 /** The native sidecar container. */
 export function sidecarContainer(options: SidecarOptions): Record<string, unknown> {
   return {
@@ -100,9 +110,7 @@ const PATHS: Readonly<Record<ProbeKind, string>> = {
 };
 
 /**
- * The app container's probe, pointed at the sidecar. probekit already applied the check's own thresholds, so
- * the kubelet acts on the first failing answer (liveness on the second: one lost answer must not restart the
- * app). `exclude` leaves out the checks of the pod's other containers. `original` supplies the timing the
+ * The app container's probe, pointed at the sidecar, with KUBELET_FAILURE_THRESHOLD. `exclude` leaves out the checks of the pod's other containers. `original` supplies the timing the
  * kubelet must still own: the startup deadline, and liveness's wait after each container start.
  */
 export function kubeletProbe(
@@ -122,9 +130,7 @@ export function kubeletProbe(
   probe['failureThreshold'] =
     kind === 'startup'
       ? Math.max(1, Math.ceil((timing.startupBudgetSeconds ?? 0) / KUBELET_PERIOD_SECONDS))
-      : kind === 'liveness'
-        ? 2
-        : 1;
+      : KUBELET_FAILURE_THRESHOLD[kind];
   // Probe-level grace (KEP-2238) belongs to liveness and startup; the kubelet refuses it on readiness.
   if (kind !== 'readiness' && original?.terminationGracePeriodSeconds !== undefined)
     probe['terminationGracePeriodSeconds'] = original.terminationGracePeriodSeconds;

@@ -282,6 +282,77 @@ describe('probekit lint rules', () => {
   });
 });
 
+describe('stacked-thresholds advice', () => {
+  // The advice must be what inject writes for that probe kind: liveness keeps failureThreshold 2, so that one
+  // lost answer does not restart the app (docs/manifests.md, "The kubelet's side of the probes").
+  for (const field of ['readinessProbe', 'livenessProbe'] as const) {
+    it(`${field}: advises inject's values, and following the advice clears the warning`, () => {
+      const written = web(wired())[field];
+      const objects = wired();
+      Object.assign(web(objects)[field], { periodSeconds: 10, failureThreshold: 3 });
+      const [finding, ...more] = run(objects).filter((found) => found.rule === 'stacked-thresholds');
+      assert.deepEqual(more, []);
+      assert.match(
+        finding!.message,
+        new RegExp(
+          `; use failureThreshold ${written.failureThreshold} and periodSeconds ${written.periodSeconds}$`,
+        ),
+      );
+      Object.assign(web(objects)[field], {
+        periodSeconds: written.periodSeconds,
+        failureThreshold: written.failureThreshold,
+      });
+      assert.deepEqual(
+        run(objects).filter((found) => found.rule === 'stacked-thresholds'),
+        [],
+      );
+    });
+  }
+});
+
+describe('fleet-headless-service: a namespace from the environment', () => {
+  // As in docker/k8s: no namespace in the manifests (kubectl apply -n picks it), the DNS name's namespace from
+  // the downward API. ${POD_NAMESPACE} is the namespace of the config's own workload, not a namespace of that name.
+  const set = (namespace: string | undefined, peers: Obj): Obj[] => {
+    const objects = editConfig(wired(), (data) => {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a ${VAR} reference for probekit, on purpose
+      data['fleet'] = { peers: { dns: 'probekit-peers.${POD_NAMESPACE}.svc.cluster.local' } };
+    });
+    for (const object of objects) {
+      if (namespace === undefined) delete object['metadata'].namespace;
+      else object['metadata'].namespace = namespace;
+    }
+    return [...objects, peers];
+  };
+  const peers = (namespace: string | undefined, extra: Obj): Obj => {
+    const service = headless(extra);
+    if (namespace === undefined) delete service['metadata'].namespace;
+    else service['metadata'].namespace = namespace;
+    return service;
+  };
+  const fleetFindings = (objects: Obj[]) =>
+    run(objects).filter((finding) => finding.rule === 'fleet-headless-service');
+
+  for (const [workload, service] of [
+    [undefined, undefined],
+    ['shop', undefined],
+    ['shop', 'shop'],
+  ] as const) {
+    it(`workload in ${workload ?? '(none)'}, Service in ${service ?? '(none)'}: the Service is found`, () => {
+      assert.deepEqual(fleetFindings(set(workload, peers(service, { publishNotReadyAddresses: true }))), []);
+      const [finding, ...more] = fleetFindings(set(workload, peers(service, {})));
+      assert.deepEqual(more, []);
+      assert.match(finding!.message, /^Service probekit-peers lacks publishNotReadyAddresses: true/);
+    });
+  }
+
+  it('a Service in another namespace than the workload is not the peers Service', () => {
+    const [finding, ...more] = fleetFindings(set('shop', peers('other', { publishNotReadyAddresses: true })));
+    assert.deepEqual(more, []);
+    assert.match(finding!.message, /^no Service probekit-peers among the linted manifests/);
+  });
+});
+
 describe('probekit lint findings', () => {
   const text = `# web, with a liveness probe on the database
 apiVersion: apps/v1

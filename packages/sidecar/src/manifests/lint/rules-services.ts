@@ -4,6 +4,9 @@ import type { Found, Rule } from './findings.js';
 import type { LintPod, LintService } from './model.js';
 import { at } from './probes.js';
 
+/** A `${VAR}` in a config value, filled from the sidecar's environment when probekit loads it. */
+const ENV_REFERENCE = /\$\{/;
+
 export const fleetHeadlessService: Rule = {
   id: 'fleet-headless-service',
   severity: 'error',
@@ -13,13 +16,20 @@ export const fleetHeadlessService: Rule = {
     for (const config of model.configs) {
       const dns = getIn(config.data, ['fleet', 'peers', 'dns']);
       if (typeof dns !== 'string') continue;
-      // <service>.<namespace>.svc… (or just <service>, in the config's own namespace).
-      const [name, namespace = config.configMap?.namespace] = dns.split('.');
-      const service = model.services.find(
-        (candidate) =>
+      // <service>.<namespace>.svc… (or just <service>). The config's own namespace (its ConfigMap's, which is its
+      // workload's) stands for a namespace the DNS name leaves out or takes from the environment, as in
+      // ${POD_NAMESPACE}, and for a Service's that has none. Unknown (no namespace written anywhere, as with
+      // `kubectl apply -n`) matches any.
+      const home = config.configMap?.namespace;
+      const [name, label] = dns.split('.');
+      const wanted = label === undefined || ENV_REFERENCE.test(label) ? home : label;
+      const service = model.services.find((candidate) => {
+        const namespace = candidate.service.namespace ?? home;
+        return (
           candidate.service.name === name &&
-          (namespace === undefined || (candidate.service.namespace ?? 'default') === namespace),
-      );
+          (wanted === undefined || namespace === undefined || namespace === wanted)
+        );
+      });
       const spec = service && isObject(service.service.data['spec']) ? service.service.data['spec'] : {};
       const problem = !service
         ? `no Service ${name} among the linted manifests`

@@ -1,6 +1,6 @@
 // Rules about a pod wired to probekit: its grace period, its address, and the probes that ask it.
-import { probeTiming } from '../sidecar.js';
-import { resolvePort } from '../translate.js';
+import { KUBELET_FAILURE_THRESHOLD, KUBELET_PERIOD_SECONDS, probeTiming } from '../sidecar.js';
+import { KIND_OF, resolvePort } from '../translate.js';
 import { getIn, isObject } from '../workloads.js';
 import type { Found, Rule } from './findings.js';
 import type { LintPod } from './model.js';
@@ -111,10 +111,10 @@ export const stackedThresholds: Rule = {
   check(model) {
     const found: Found[] = [];
     for (const pod of model.pods) {
-      // A startup probe is exempt: its failureThreshold × periodSeconds is the start-up deadline, the kubelet's to keep.
-      for (const probe of probesOf(pod).filter(
-        (candidate) => candidate.field !== 'startupProbe' && asksProbekit(candidate),
-      )) {
+      for (const probe of probesOf(pod).filter(asksProbekit)) {
+        const kind = KIND_OF[probe.field];
+        // A startup probe is exempt: its failureThreshold × periodSeconds is the start-up deadline, the kubelet's to keep.
+        if (kind === 'startup') continue;
         const { failureThreshold, successThreshold, periodSeconds } = probeTiming(probe.probe);
         const down = failureThreshold * periodSeconds;
         const up = successThreshold * periodSeconds;
@@ -123,10 +123,10 @@ export const stackedThresholds: Rule = {
             at(
               pod,
               probe.keys,
-              `the kubelet waits failureThreshold ${failureThreshold} × periodSeconds ${periodSeconds} = ${down} s after probekit already failed; use failureThreshold 1 and periodSeconds 2`,
+              `the kubelet waits failureThreshold ${failureThreshold} × periodSeconds ${periodSeconds} = ${down} s after probekit already failed; use failureThreshold ${KUBELET_FAILURE_THRESHOLD[kind]} and periodSeconds ${KUBELET_PERIOD_SECONDS}`,
             ),
           );
-        else if (probe.field === 'readinessProbe' && up > STACKED_LIMIT_SECONDS)
+        else if (kind === 'readiness' && up > STACKED_LIMIT_SECONDS)
           found.push(
             at(
               pod,
