@@ -68,7 +68,6 @@ export function versions(root: string, tools: Readonly<Record<string, [string, s
     'express',
     'prom-client',
     'yaml',
-    'execa',
     'lightship',
     '@godaddy/terminus',
     'autocannon',

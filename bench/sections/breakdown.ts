@@ -21,7 +21,6 @@ const DEPENDENCIES = [
   'node:http',
   'fastify',
   '@probekit/core',
-  'execa',
   'prom-client',
   'ajv',
   'yaml',

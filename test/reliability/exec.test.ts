@@ -33,16 +33,15 @@ describe('exec under abuse', () => {
     assert.ok(result.fdsAfter <= result.fdsBefore, `descriptors left open: ${result.extraFds.join(', ')}`);
   });
 
-  it('a run that times out while exec is still loading (the first run of a cold start) leaves nothing behind', async (t) => {
-    // A fresh process, so that execa is not loaded yet; a 1 ms timeout ends the run before the import does.
+  it('a run that times out before its command is spawned (the first run of a cold start) leaves nothing behind', async (t) => {
+    // A fresh process, so that nothing of exec's is set up yet; a 1 ms timeout ends the run before the spawn.
     // It stays up until told, as a sidecar would: what it spawned lives as long as it does.
     const marker = `62.${process.pid}`;
     const script = `
         import { exec } from '@probekit/core';
 import { runProber } from '@probekit/core/internal';
         const end = await runProber(exec({ command: ['sleep', '${marker}'] }), 1);
-        // Give the abandoned run time to finish loading execa: a child it spawned would exist by now.
-        await import('execa');
+        // Give the abandoned run time to finish opening its output: a child it spawned would exist by now.
         await new Promise((resolve) => setTimeout(resolve, 300));
         console.log(end.result);
         process.stdin.resume().on('end', () => process.exit(0));`;

@@ -408,7 +408,7 @@ describe('secrets of the check kinds', () => {
       ],
     });
     engine.start();
-    // The first exec run loads execa: seconds on a loaded machine. What is judged here is the reasons, not time.
+    // Exec runs spawn processes: seconds on a loaded machine. What is judged here is the reasons, not time.
     await until(() => engine.snapshot().checks.every((c) => c.lastRunAt !== undefined), 15_000);
     await engine.stop();
     const outputs = engine.snapshot().checks.map((c) => c.output ?? '');

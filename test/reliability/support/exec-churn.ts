@@ -40,8 +40,8 @@ export async function execChurn(options: ChurnOptions): Promise<ChurnResult> {
     const end = await runProber(prober, timeoutMs);
     return { result: end.result, durationMs: end.durationMs };
   };
-  // A first run, given all the time it needs, loads execa and sets up what node creates once (the SIGCHLD
-  // handler's pipe), so that neither is counted as a leak. A run timing out during that load is its own test.
+  // A first run, given all the time it needs, sets up what node creates once (the SIGCHLD handler's pipe), so that
+  // it is not counted as a leak. A run timing out before its command is spawned is its own test.
   await runProber(exec({ command: ['true'] }), 10_000);
   const fdsBefore = fdCount();
   const targetsBefore = fdTargets();

@@ -1,5 +1,6 @@
 // The `exec` kind, after the kubelet's pkg/probe/exec: argv without a shell, success iff exit 0, 10 KiB of output kept.
 import { InvalidCheckError } from '../errors.js';
+import { lazy } from '../lazy.js';
 import { redact } from '../redact.js';
 import type { Outcome, Prober } from '../types.js';
 import { abortReason, optionsObject } from './common.js';
@@ -24,7 +25,15 @@ export interface ExecOptions {
 const MAX_OUTPUT_BYTES = 10 * 1024;
 const INHERITED_ENV = ['PATH', 'HOME'];
 
-let execaModule: typeof import('execa') | undefined; // loaded by the first run, then kept
+// node's own spawn, required by the first run. Not execa: a run uses nothing of it that node's options do not give,
+// and its import cost ~80 ms of CPU and ~6 MB at every sidecar's first exec run, and ~0.5 ms a run (bench/ANALYSIS.md).
+const childProcess = lazy<typeof import('node:child_process')>('node:child_process');
+const fs = lazy<typeof import('node:fs')>('node:fs');
+
+/** How a command ended: its exit code or signal, or why it could not start. */
+type Ended =
+  | { readonly code: number | null; readonly signal: NodeJS.Signals | null }
+  | { readonly error: NodeJS.ErrnoException };
 
 /** A kubelet-style exec probe, run in its own process group so that a timeout kills everything it started. */
 export function exec(options: ExecOptions): Prober {
@@ -78,24 +87,24 @@ async function runCommand(
     const value = process.env[name];
     if (value !== undefined) env[name] = value;
   }
-  // execa is loaded on the first exec run: importing it costs ~100 ms of every cold start otherwise.
-  execaModule ??= await import('execa');
   const output = await openCommandOutput(MAX_OUTPUT_BYTES);
-  // ATTENTION: the run may have been aborted while execa loaded or the output opened: a child spawned now
-  // would outlive it.
+  // ATTENTION: the run may have been aborted while the output opened: a child spawned now would outlive it.
   if (signal.aborted) {
     output.childEnd.destroy();
     output.close();
     return { ok: false, output: abortReason(signal) };
   }
   // stdout and stderr to one socket, in arrival order, as the kubelet's CombinedOutput.
-  const child = execaModule.execa(file, args, {
+  const child = childProcess().spawn(file, args, {
     env: { ...env, ...extra },
-    extendEnv: false,
     ...(cwd !== undefined && { cwd }),
     stdio: ['ignore', output.childEnd, output.childEnd],
-    reject: false,
     detached: true, // setsid: the child leads a new process group whose id is its pid
+  });
+  // 'error' alone when the command could not start (no 'exit' follows); 'exit' once it ran.
+  const ended = new Promise<Ended>((resolve) => {
+    child.once('error', (error) => resolve({ error }));
+    child.once('exit', (code, signal) => resolve({ code, signal }));
   });
   // The child holds its own copy now: the run ends when the child's processes have let go of theirs.
   output.childEnd.destroy();
@@ -117,7 +126,7 @@ async function runCommand(
   // Leftovers (`sleep 30 &`) would hold the socket open and outlive the probe: the group goes with the command.
   child.once('exit', killGroup);
   try {
-    const result = await child;
+    const result = await ended;
     await output.ended;
     const text = output.text();
     const withOutput = (reason: string): Outcome => ({
@@ -125,25 +134,31 @@ async function runCommand(
       output: text ? `${reason}: ${text}` : reason,
     });
     if (stopped) return withOutput(stopped);
-    if (result.exitCode === 0) return { ok: true };
-    if (result.exitCode !== undefined) return withOutput(`exit code ${result.exitCode}`);
-    if (result.signal) return withOutput(`killed by ${result.signal}`);
-    return { ok: false, output: spawnFailure(result, file, cwd) };
+    if ('error' in result) return { ok: false, output: spawnFailure(result.error, file, cwd) };
+    if (result.code === 0) return { ok: true };
+    if (result.code !== null) return withOutput(`exit code ${result.code}`);
+    return withOutput(`killed by ${result.signal}`);
   } finally {
     signal.removeEventListener('abort', onAbort);
     output.close();
   }
 }
 
-function spawnFailure(
-  result: { originalMessage?: string | undefined; code?: string | undefined },
-  file: string,
-  cwd: string | undefined,
-) {
-  if (result.originalMessage?.includes('"cwd" option')) return `working directory not found: ${cwd}`;
-  if (result.code === 'ENOENT') return `command not found: ${file}`;
-  if (result.code === 'EACCES') return `permission denied: ${file}`;
-  return result.originalMessage ?? `could not start ${file}`;
+function spawnFailure(error: NodeJS.ErrnoException, file: string, cwd: string | undefined) {
+  // node reports a missing working directory as ENOENT, like a missing command: tell them apart.
+  if (cwd !== undefined && (error.code === 'ENOENT' || error.code === 'ENOTDIR') && !isDirectory(cwd))
+    return `working directory not found: ${cwd}`;
+  if (error.code === 'ENOENT') return `command not found: ${file}`;
+  if (error.code === 'EACCES') return `permission denied: ${file}`;
+  return `could not start ${file}: ${error.message}`;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return fs().statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 // `sh -c 'sleep 1'`: arguments with spaces quoted, so the target reads as the command it runs.

@@ -35,7 +35,7 @@ async function waitForNoMembers(pgid: number): Promise<number[]> {
 
 describe('exec: exit codes and output', () => {
   it('passes on exit 0', async () => {
-    // The first run loads execa: seconds on a loaded machine, and not what is tested.
+    // The first run sets up node's child-process machinery: seconds on a loaded machine, and not what is tested.
     assert.deepEqual(await exec({ command: ['true'] }).run(AbortSignal.timeout(30_000)), { ok: true });
   });
 
