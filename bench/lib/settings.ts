@@ -81,7 +81,7 @@ export const QUICK: Settings = {
   rssReps: 1,
   idleMs: 3000,
   appRate: 500,
-  appSeconds: 2,
+  appSeconds: 1,
   appReps: 1,
   metricsCounts: [10, 1000],
   scrapes: 10,
