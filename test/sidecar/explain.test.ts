@@ -85,6 +85,7 @@ describe('explaining a state (probekit serve)', () => {
     );
     // gone is not critical: readiness warned before db failed, and warns again once db is back.
     assert.deepEqual([line['probe'], line['from'], line['checks']], ['readiness', 'warn', ['db']]);
+    assert.deepEqual(line['reasons'], { db: `connect ECONNREFUSED 127.0.0.1:${db.port}` });
     await db.open();
     const back = await serve.waitForLog(
       (entry) =>
@@ -93,7 +94,11 @@ describe('explaining a state (probekit serve)', () => {
         serve.logs.indexOf(entry) > serve.logs.indexOf(line),
       10_000,
     );
-    assert.deepEqual([back['to'], back['checks']], ['warn', ['db']]);
+    assert.deepEqual(
+      [back['to'], back['checks'], back['reasons']],
+      ['warn', ['db'], undefined],
+      'better: db passes',
+    );
   });
 
   it('JSON carries since on every check, and with ?history the last results, newest first', async () => {

@@ -11,6 +11,7 @@ export {
 export { defaultCheckName } from './checks/target.js';
 export { CHECK_NAME, resolveChecks, sameDefinition } from './definition.js';
 export { describeValue } from './errors.js';
+export { reasonOf } from './explain.js';
 export {
   fieldValue,
   fits,

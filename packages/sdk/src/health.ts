@@ -30,6 +30,7 @@ import {
 } from './shutdown/options.js';
 import { SHUTDOWN_CHECK, SHUTTING_DOWN, Shutdown } from './shutdown/sequence.js';
 import type { AttachableServer } from './shutdown/servers.js';
+import { logStates } from './state-log.js';
 import { optionsObject } from './validate.js';
 
 export interface HealthOptions {
@@ -62,7 +63,11 @@ export interface HealthOptions {
   readonly maxConcurrentRuns?: number;
   /** Values (passwords, tokens) to blank out of every reason. @default [] */
   readonly secrets?: readonly string[];
-  /** Where the few log lines go (shutdown, checks that could not run): a pino or fastify logger works. @default JSON lines on stderr */
+  /**
+   * Where the few log lines go (state changes and why, each check's first result, shutdown, checks that could not
+   * run): a pino or fastify logger works.
+   * @default JSON lines on stderr
+   */
   readonly logger?: Logger;
   /**
    * The fleet of replicas this one belongs to: checks with `scope: 'shared'` stay ready through a failure most of
@@ -165,6 +170,8 @@ export class Health extends EventEmitter<HealthEvents> {
       entered: (phase, reason) => this.emit('shutdown', { phase, reason }),
     });
     this.engine.on('change', (event) => this.emit('change', event));
+    // After the switches' first reports: their `unknown → passing` at construction is no news.
+    logStates(this.engine, this.logger);
     // Loud on purpose: a member kept ready through a failure is news an operator wants in the log.
     this.engine.on('outage', ({ outage, ...fields }) => {
       if (outage) this.logger.warn(fields, 'fleet outage began');

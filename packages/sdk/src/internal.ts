@@ -13,3 +13,4 @@ export {
   type ShutdownHost,
   signalExitCode,
 } from './shutdown/sequence.js';
+export { logStates, type StateLog } from './state-log.js';

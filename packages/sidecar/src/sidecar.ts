@@ -1,13 +1,20 @@
 // The running sidecar: engine, probe server, reload and the shutdown sequence (not-ready first, then drain).
 
 import type { Server } from 'node:http';
-import { type AnswerOptions, type ChangeEvent, Engine, manual } from '@probekit/core';
+import { type AnswerOptions, Engine, manual } from '@probekit/core';
 import { redact } from '@probekit/core/internal';
 import type { ShutdownResult } from '@probekit/sdk';
-import { listenOn, resolveShutdown, SHUTDOWN_CHECK, SHUTTING_DOWN, Shutdown } from '@probekit/sdk/internal';
+import {
+  listenOn,
+  logStates,
+  resolveShutdown,
+  SHUTDOWN_CHECK,
+  SHUTTING_DOWN,
+  Shutdown,
+} from '@probekit/sdk/internal';
 import type { SidecarConfig } from './config/load.js';
 import { ConfigError, formatProblem } from './errors.js';
-import type { Logger } from './log.js';
+import { type Logger, sdkLogger } from './log.js';
 import { createRegistry } from './metrics.js';
 import { createProbeServer } from './server.js';
 
@@ -60,11 +67,10 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
   const secrets = config.secrets;
 
   const engine = new Engine({ checks: config.checks, secrets });
-  engine.on('change', (event) => logChange(log, event));
+  const states = logStates(engine, sdkLogger(log));
   engine.on('outage', ({ outage, ...fields }) =>
     log(outage ? 'warn' : 'info', `fleet outage ${outage ? 'began' : 'ended'}`, fields),
   );
-  const firstResults = logFirstResults(engine, log);
   engine.on('discarded', ({ check, error }) => {
     log('error', 'check run discarded', { check, error: redact(error.message, secrets) });
   });
@@ -109,7 +115,7 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
     if (trigger === 'file' && next.text === config.text) return;
     if (sequence) return;
     const summary = engine.setChecks(next.checks);
-    firstResults.expect([...summary.added, ...summary.removed]);
+    states.expect([...summary.added, ...summary.removed]);
     // A fleet that did not change keeps its rounds and its outages.
     const fleet = next.fleet?.(bound);
     if (JSON.stringify(fleet) !== JSON.stringify(engine.fleet?.options)) engine.setFleet(fleet);
@@ -138,11 +144,7 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
       exit: false,
     });
     sequence = new Shutdown(settings, {
-      logger: {
-        info: (fields, message) => log('info', message, fields),
-        warn: (fields, message) => log('warn', message, fields),
-        error: (fields, message) => log('error', message, fields),
-      },
+      logger: sdkLogger(log),
       // As kube-apiserver does: a `shutdown` check gates readiness, so every consumer sees 503 before the port closes.
       notReady: () => {
         engine.setChecks([
@@ -175,46 +177,4 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
 function logWarnings(log: Logger, config: SidecarConfig): void {
   for (const warning of config.warnings)
     log('warn', 'config warning', { source: config.source, warning: formatProblem(warning) });
-}
-
-function logChange(log: Logger, event: ChangeEvent): void {
-  if (event.type === 'check') {
-    const level = event.to === 'failing' || event.to === 'stale' ? 'warn' : 'info';
-    log(level, 'check state changed', {
-      check: event.check,
-      from: event.from,
-      to: event.to,
-      ...(event.output !== undefined && { reason: event.output }),
-    });
-  } else {
-    log(event.to === 'fail' ? 'warn' : 'info', 'probe state changed', {
-      probe: event.probe,
-      from: event.from,
-      to: event.to,
-      ...(event.reason !== undefined && { reason: event.reason }),
-      checks: event.checks,
-    });
-  }
-}
-
-// Each check's first result, once (and again for a check a reload adds or changes): a pod that never became ready
-// has a line saying why from its first seconds. Reported checks (the shutdown switch) say it in their own lines.
-function logFirstResults(engine: Engine, log: Logger): { expect(checks: readonly string[]): void } {
-  const seen = new Set<string>();
-  engine.on('run', (run) => {
-    if (seen.has(run.check)) return;
-    seen.add(run.check);
-    if (engine.checks.find((check) => check.name === run.check)?.prober.reported) return;
-    log(run.result === 'success' ? 'info' : 'warn', 'check first result', {
-      check: run.check,
-      result: run.result,
-      durationMs: Math.round(run.durationMs * 10) / 10,
-      ...(run.output !== undefined && { reason: run.output }),
-    });
-  });
-  return {
-    expect(checks) {
-      for (const check of checks) seen.delete(check);
-    },
-  };
 }
