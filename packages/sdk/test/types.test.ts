@@ -51,10 +51,13 @@ it('the public API has the types the docs promise', async () => {
 
   const answer: Answer | undefined = health.answer({ url: '/readyz' });
   const handler: ProbeHandler = createHandler(health);
-  express().use(healthMiddleware(health));
+  express().use(healthMiddleware(health, { statusPage: false }));
+  createHandler(health, { statusPage: { path: '/probekit/status' } });
+  // @ts-expect-error the page moves to { path }, not to a bare string
+  assert.throws(() => createHandler(health, { statusPage: '/probekit/status' }));
   createServer((req, res) => void handler(req, res));
   const app = Fastify();
-  await app.register(healthPlugin, { health, metrics: true, logLevel: 'warn' });
+  await app.register(healthPlugin, { health, metrics: true, logLevel: 'warn', statusPage: true });
   const decorated: Health = app.health;
   assert.equal(healthPluginDefault, healthPlugin);
   assert.equal(decorated, health);

@@ -12,8 +12,8 @@ export type HealthMiddleware = (
 ) => void;
 
 /**
- * Middleware answering `/livez`, `/readyz`, `/startupz`, `/healthz`, `/<kind>/<check>` (and
- * `/metrics` when asked); it starts the health. Mounted under a prefix, it sees paths below it.
+ * Middleware answering `/livez`, `/readyz`, `/startupz`, `/healthz`, `/<kind>/<check>`, the status page
+ * (and `/metrics` when asked); it starts the health. Mounted under a prefix, it sees paths below it.
  */
 export function healthMiddleware(health: Health, options: HandlerOptions = {}): HealthMiddleware {
   const handle = createHandler(health, options);

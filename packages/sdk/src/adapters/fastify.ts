@@ -1,20 +1,19 @@
-// The fastify plugin: probe routes over health.answer(), /metrics when asked, /fleetz in a fleet; starts on ready, stops on close.
+// The fastify plugin: probe routes over health.answer(), the status page, /metrics when asked, /fleetz in a fleet;
+// starts on ready, stops on close.
 /// <reference types="node" preserve="true" />
 
-import { FLEETZ_PATH, PROBE_PATHS, STATUS_PATH } from '@probekit/core';
+import { FLEETZ_PATH, PROBE_PATHS } from '@probekit/core';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, LogLevel } from 'fastify';
 import fp from 'fastify-plugin';
 import { InvalidOptionError } from '../errors.js';
 import type { Health } from '../health.js';
 import { probeRequest, respond, sendWhenReady } from '../response.js';
-import { boolean, optionsObject } from '../validate.js';
-import { healthResponder } from './node.js';
+import { optionsObject } from '../validate.js';
+import { HANDLER_OPTIONS, type HandlerOptions, healthResponder } from './node.js';
 
-export interface HealthPluginOptions {
+export interface HealthPluginOptions extends HandlerOptions {
   /** The health to serve, from `createHealth()`. */
   readonly health: Health;
-  /** Also serve `GET /metrics` from the health's registry (needs `createHealth({ metrics: { registry } })`). @default false */
-  readonly metrics?: boolean;
   /** Log level of the probe routes, to keep probe requests out of the request log (`'warn'`). @default the app's */
   readonly logLevel?: LogLevel;
 }
@@ -28,8 +27,8 @@ declare module 'fastify' {
 
 // Async, so that an invalid option rejects app.register() instead of throwing out of avvio.
 const plugin: FastifyPluginAsync<HealthPluginOptions> = async (fastify, options) => {
-  const { health, metrics, logLevel } = resolve(options);
-  const responder = healthResponder(health, metrics);
+  const { health, logLevel, handler } = resolve(options);
+  const responder = healthResponder(health, handler);
   // Under a prefix (registered inside a prefixed context), the rules want the path below it.
   const prefixLength = fastify.prefix.length;
   const routeOptions = logLevel === undefined ? {} : { logLevel };
@@ -49,7 +48,7 @@ const plugin: FastifyPluginAsync<HealthPluginOptions> = async (fastify, options)
     fastify.all(`/${segment}`, routeOptions, route);
     fastify.all(`/${segment}/:check`, routeOptions, route);
   }
-  fastify.all(STATUS_PATH, routeOptions, route);
+  if (responder.statusPage) fastify.all(responder.statusPage, routeOptions, route);
   if (responder.metrics) fastify.all('/metrics', routeOptions, route);
   if (health.engine.fleet) fastify.all(FLEETZ_PATH, routeOptions, route);
 
@@ -61,30 +60,33 @@ const plugin: FastifyPluginAsync<HealthPluginOptions> = async (fastify, options)
   fastify.addHook('onClose', () => health.stop());
 };
 
-function resolve(options: HealthPluginOptions): Required<Omit<HealthPluginOptions, 'logLevel'>> & {
+function resolve(options: HealthPluginOptions): {
+  health: Health;
   logLevel: LogLevel | undefined;
+  /** The options every adapter takes, for healthResponder(). */
+  handler: Record<string, unknown>;
 } {
-  const o = optionsObject('options', options, ['health', 'metrics', 'logLevel']);
-  const health = o['health'] as Health | undefined;
+  const { health, logLevel, ...handler } = optionsObject('options', options, [
+    'health',
+    'logLevel',
+    ...HANDLER_OPTIONS,
+  ]);
   // Duck-typed: an app with two copies of the SDK would make instanceof lie.
-  if (typeof health?.answer !== 'function' || typeof health.attach !== 'function') {
-    throw new InvalidOptionError('options.health', 'must be a Health from createHealth()', o['health']);
+  const candidate = health as Health | undefined;
+  if (typeof candidate?.answer !== 'function' || typeof candidate.attach !== 'function') {
+    throw new InvalidOptionError('options.health', 'must be a Health from createHealth()', health);
   }
-  const logLevel = o['logLevel'];
   if (logLevel !== undefined && typeof logLevel !== 'string') {
     throw new InvalidOptionError('options.logLevel', 'must be a fastify log level', logLevel);
   }
-  return {
-    health,
-    metrics: boolean('options.metrics', o['metrics'], false),
-    logLevel: logLevel as LogLevel | undefined,
-  };
+  return { health: candidate, logLevel: logLevel as LogLevel | undefined, handler };
 }
 
 /**
- * The fastify plugin (fastify 5): `/livez`, `/readyz`, `/startupz`, `/healthz`, `/<kind>/:check`,
- * and `/metrics` when asked. It decorates `fastify.health`, attaches the app for graceful
- * shutdown, starts the health when the app is ready and stops it when the app closes.
+ * The fastify plugin (fastify 5): `/livez`, `/readyz`, `/startupz`, `/healthz`, `/<kind>/:check`, the status
+ * page (at `/status` unless `statusPage` moves or drops it), and `/metrics` when asked. It decorates
+ * `fastify.health`, attaches the app for graceful shutdown, starts the health when the app is ready and stops
+ * it when the app closes.
  */
 export const healthPlugin = fp(plugin, { name: '@probekit/sdk', fastify: '5.x' });
 export default healthPlugin;
