@@ -187,4 +187,17 @@ describe('probekit lint (CLI)', () => {
       temp.remove();
     }
   });
+
+  it('exits 1 on a ConfigMap whose probekit.yaml probekit would refuse, 0 once it is fixed', async () => {
+    const configMap = (probes: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web-probekit}\ndata:\n  probekit.yaml: |\n    checks:\n      - name: db\n        tcpSocket: {port: 5432}\n${probes}probes: [readiness]\n`;
+    const broken = await pipe(['lint'], configMap('       '));
+    assert.equal(broken.code, 1);
+    assert.match(
+      broken.stdout,
+      /^stdin:9: error config-invalid: ConfigMap\/web-probekit data\["probekit\.yaml"\]: probekit refuses this config \(1 problem, lines within probekit\.yaml\): line 4, column /,
+    );
+    const fixed = await pipe(['lint'], configMap('        '));
+    assert.deepEqual([fixed.code, fixed.stdout], [0, 'no findings in 1 file\n']);
+  });
 });

@@ -15,6 +15,12 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 export interface SubstituteOptions {
   /** Whether the value at `path` must stay a string (a header value, a token) even if its text reads as a number. */
   readonly isString?: (path: readonly Segment[]) => boolean;
+  /**
+   * What a reference to a variable that is unset (with no default) is: a problem (serve, validate), or unknown,
+   * its value left as written and its path in `unknown` (lint, where the variables are the pod's, not known).
+   * @default 'problem'
+   */
+  readonly unset?: 'problem' | 'unknown' | undefined;
 }
 
 /** Where a substituted value came from: the text as written and the text it became, for messages about it. */
@@ -25,21 +31,25 @@ export interface Origin {
 
 /**
  * Substitutes references in every string of `data` (keys are left alone); returns the new data, the problems,
- * and the origin of every substituted string by its display path.
+ * the origin of every substituted string by its display path, and the display paths of values left unknown.
  */
 export function substitute(
   data: unknown,
   env: Environment,
   options: SubstituteOptions = {},
-): { data: unknown; problems: ConfigProblem[]; origins: Map<string, Origin> } {
+): { data: unknown; problems: ConfigProblem[]; origins: Map<string, Origin>; unknown: string[] } {
   const problems: ConfigProblem[] = [];
   const origins = new Map<string, Origin>();
+  const unknown: string[] = [];
   const walk = (value: unknown, path: Segment[]): unknown => {
     if (typeof value === 'string') {
       if (!value.includes('${')) return value;
       const before = problems.length;
-      const text = expand(value, env, path, problems);
-      if (problems.length > before) return value;
+      const unset: string[] = [];
+      const text = expand(value, env, path, problems, unset);
+      if (options.unset !== 'unknown') problems.push(...unset.map((name) => unsetProblem(name, path)));
+      else if (unset.length > 0) unknown.push(formatPath(path));
+      if (problems.length > before || unset.length > 0) return value;
       if (text !== value) origins.set(formatPath(path), { written: value, value: text });
       return WHOLE.test(value) && !options.isString?.(path) ? typed(text) : text;
     }
@@ -51,7 +61,7 @@ export function substitute(
     }
     return value;
   };
-  return { data: walk(data, []), problems, origins };
+  return { data: walk(data, []), problems, origins, unknown };
 }
 
 /**
@@ -76,8 +86,15 @@ export function secretValues(env: Environment): string[] {
     .map(([, value]) => value);
 }
 
-// The text with every reference replaced; a problem (and the text left as written) for a reference that cannot be.
-function expand(text: string, env: Environment, path: readonly Segment[], problems: ConfigProblem[]): string {
+// The text with every reference replaced; a problem for a malformed reference, the name of an unset variable in
+// `unset`, and the reference left as written for either.
+function expand(
+  text: string,
+  env: Environment,
+  path: readonly Segment[],
+  problems: ConfigProblem[],
+  unset: string[],
+): string {
   return text.replace(REFERENCE, (match, name: string | undefined, fallback: string | undefined) => {
     if (match === '$${') return '${';
     if (name === undefined) {
@@ -88,27 +105,25 @@ function expand(text: string, env: Environment, path: readonly Segment[], proble
       });
       return match;
     }
-    return lookup(name, fallback, env, path, problems) ?? match;
+    const value = lookup(name, fallback, env);
+    if (value === undefined) unset.push(name);
+    return value ?? match;
   });
 }
 
-// `:-` as in the shell: the default applies when the variable is unset or empty.
-function lookup(
-  name: string,
-  fallback: string | undefined,
-  env: Environment,
-  path: readonly Segment[],
-  problems: ConfigProblem[],
-) {
+// `:-` as in the shell: the default applies when the variable is unset or empty. Undefined: unset, no default.
+function lookup(name: string, fallback: string | undefined, env: Environment): string | undefined {
   const value = env[name];
   if (value !== undefined && value !== '') return value;
   if (fallback !== undefined) return fallback;
-  if (value === '') return value;
-  problems.push({
+  return value;
+}
+
+function unsetProblem(name: string, path: readonly Segment[]): ConfigProblem {
+  return {
     path: formatPath(path),
     message: `uses \${${name}}, which is not set (give a default with \${${name}:-value})`,
-  });
-  return undefined;
+  };
 }
 
 /** The type YAML gives the text as a plain scalar (`8080` a number, `true` a boolean), never a structure. */

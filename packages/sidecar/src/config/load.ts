@@ -50,6 +50,12 @@ export interface LoadOptions {
   readonly sharedTargets?: readonly string[] | undefined;
   /** Where `${VAR}` comes from. @default process.env */
   readonly env?: Environment | undefined;
+  /**
+   * What a reference to an unset variable without a default is: a problem, or (lint, where the variables are the
+   * pod's) unknown: then the value it stands for, and what is built from it (its check, `server`, `fleet`), is
+   * not checked. @default 'problem'
+   */
+  readonly unset?: 'problem' | 'unknown' | undefined;
 }
 
 export { SERVER_DEFAULTS } from './schema.js';
@@ -67,23 +73,47 @@ interface FileConfig {
   checks?: CheckEntry[];
 }
 
+/** A config file's text, and its data as parsed (parseConfigText). */
+export interface ConfigText {
+  readonly data: unknown;
+  readonly text: string;
+}
+
 /** Loads and validates a config; throws ConfigError listing every problem, each with its path. */
 export async function loadConfig(options: LoadOptions): Promise<SidecarConfig> {
-  const env = options.env ?? process.env;
   // The path as given: a wrong path is only found by seeing which one was tried.
   const source = options.file ?? '--check';
+  let read: ConfigText | undefined;
+  if (options.file !== undefined) {
+    const result = await readConfigFile(options.file);
+    if ('problems' in result) throw new ConfigError(source, result.problems);
+    read = result;
+  }
+  return resolveConfig(source, read, options);
+}
+
+/**
+ * Validates and resolves a config file's parsed data and text (none: `--check` targets alone), as loadConfig
+ * does once it has read the file; throws ConfigError listing every problem. `options.file` is not read.
+ */
+export function resolveConfig(
+  source: string,
+  read: ConfigText | undefined,
+  options: LoadOptions,
+): SidecarConfig {
+  const env = options.env ?? process.env;
   let fileConfig: FileConfig = {};
-  let text: string | undefined;
+  const text = read?.text;
   const problems: ConfigProblem[] = [];
   let broken = (_path: string) => false;
   let origins = new Map<string, Origin>();
-  if (options.file !== undefined) {
-    const read = await readConfigFile(options.file);
-    if ('problems' in read) throw new ConfigError(source, read.problems);
-    text = read.text;
-    const substituted = substitute(read.data ?? {}, env, { isString: isStringAt });
+  if (read !== undefined) {
+    const substituted = substitute(read.data ?? {}, env, { isString: isStringAt, unset: options.unset });
     origins = substituted.origins;
-    const failedPaths = new Set(substituted.problems.map((problem) => problem.path));
+    const failedPaths = new Set([
+      ...substituted.problems.map((problem) => problem.path),
+      ...substituted.unknown,
+    ]);
     // A reference left unsubstituted also breaks the schema at its path: report the cause only.
     const { checks: entries } = (substituted.data ?? {}) as FileConfig;
     problems.push(
@@ -91,7 +121,7 @@ export async function loadConfig(options: LoadOptions): Promise<SidecarConfig> {
       ...schemaProblems(substituted.data).filter((problem) => !failedPaths.has(problem.path)),
       ...credentialProblems(Array.isArray(entries) ? entries : []),
     );
-    broken = brokenIn([...problems]);
+    broken = brokenIn([...problems.map((problem) => problem.path), ...substituted.unknown]);
     fileConfig = usableParts(substituted.data as FileConfig, broken);
   }
   const server = serverSettings(fileConfig.server, problems);
@@ -167,14 +197,10 @@ function sharedPaths(entries: readonly unknown[], options: LoadOptions): string[
   ];
 }
 
-/** Whether one of `problems` lies at a path or inside it. */
-function brokenIn(problems: readonly ConfigProblem[]): (path: string) => boolean {
+/** Whether one of `paths` (of problems, of unknown values) lies at a path or inside it. */
+function brokenIn(paths: readonly string[]): (path: string) => boolean {
   return (path) =>
-    problems.some(
-      (problem) =>
-        problem.path === path ||
-        (problem.path.startsWith(path) && /^[.[]/.test(problem.path.slice(path.length))),
-    );
+    paths.some((at) => at === path || (at.startsWith(path) && /^[.[]/.test(at.slice(path.length))));
 }
 
 /**

@@ -87,6 +87,20 @@ const fleet = { peers: { dns: 'probekit-peers.shop.svc.cluster.local' } };
 
 const CASES: { rule: string; bad: () => Obj[]; good: () => Obj[] }[] = [
   {
+    rule: 'config-invalid',
+    bad: () =>
+      editConfig(wired(), (data) => {
+        data['checks'][0].httpGet.port = 99999;
+      }),
+    // inject's config has host: ${POD_IP}, unset where lint runs: the pod's to fill, not a problem.
+    good: wired,
+  },
+  {
+    rule: 'config-invalid',
+    bad: () => configFile({ checks: [{ name: 'db', tcpSocket: { port: 5432 }, probes: ['sometimes'] }] }),
+    good: () => configFile({ checks: [{ name: 'db', tcpSocket: { port: 5432 } }] }),
+  },
+  {
     rule: 'liveness-external',
     bad: () => {
       const objects = app();
@@ -350,6 +364,106 @@ describe('fleet-headless-service: a namespace from the environment', () => {
     const [finding, ...more] = fleetFindings(set('shop', peers('other', { publishNotReadyAddresses: true })));
     assert.deepEqual(more, []);
     assert.match(finding!.message, /^no Service probekit-peers among the linted manifests/);
+  });
+});
+
+describe('config-invalid: a config probekit would refuse', () => {
+  const configMap = (config: string) =>
+    `apiVersion: v1
+kind: ConfigMap
+metadata: { name: web-probekit, namespace: shop }
+data:
+  probekit.yaml: |
+${config.replace(/^(?=.)/gm, '    ')}`;
+  const invalid = (name: string, text: string) =>
+    lint([{ name, text }]).findings.filter((finding) => finding.rule === 'config-invalid');
+
+  it('a probekit.yaml that does not parse: found at its line in the manifest, the rules that read it have nothing to pass', () => {
+    // Before: the config was skipped, so the fleet's peers Service (no publishNotReadyAddresses) went unreported.
+    const text = `${configMap(`server: { port: 8099 }
+fleet:
+  peers: { dns: probekit-peers.shop.svc.cluster.local }
+checks:
+  - name: db
+    tcpSocket: { host: db.shop.svc, port: 5432 }
+    scope: shared
+   probes: [readiness]
+`)}---
+apiVersion: v1
+kind: Service
+metadata: { name: probekit-peers, namespace: shop }
+spec: { clusterIP: None, selector: { app: web }, ports: [{ port: 8099 }] }
+`;
+    const [finding, ...more] = invalid('web.yaml', text);
+    assert.deepEqual(more, []);
+    assert.deepEqual(
+      [finding!.severity, finding!.file, finding!.object, finding!.path, finding!.line],
+      ['error', 'web.yaml', 'ConfigMap/web-probekit', 'data["probekit.yaml"]', 13],
+    );
+    // The loader's own words, placed within the embedded text (line 8 of probekit.yaml is line 13 of the file).
+    assert.match(
+      finding!.message,
+      /^probekit refuses this config \(1 problem, lines within probekit\.yaml\): line 8, column \d+: /,
+    );
+    assert.doesNotMatch(finding!.message, /\n/);
+  });
+
+  it('schema problems: the first three, with their paths and places in the embedded text, and how many more', () => {
+    const text = configMap(`server:
+  port: 8099
+checks:
+  - name: db
+    tcpSocket: { port: 99999 }
+    probes: [sometimes]
+  - name: db
+    tcpSocket: { port: 5432 }
+    periodSeconds: 0
+`);
+    const [finding, ...more] = invalid('web.yaml', text);
+    assert.deepEqual(more, []);
+    // The first problem's line: checks[0].probes[0]… sorted by path, as `probekit validate` lists them.
+    assert.equal(finding!.line, 5 + 6);
+    assert.match(
+      finding!.message,
+      /^probekit refuses this config \(4 problems, lines within probekit\.yaml\): checks\[0\]\.probes\[0\]: .* \(line 6, column 14\); checks\[0\]\.tcpSocket\.port: must be an integer 1-65535 \(line 5, column 18\); checks\[1\]\.name: .* \(line 7, column 5\); and 1 more$/,
+    );
+  });
+
+  it('a config file of its own: its path is (file), its line the first problem’s', () => {
+    const [finding, ...more] = invalid(
+      'probekit.yaml',
+      'server: { port: 8099 }\nchecks:\n  - name: db\n    tcpSocket: { port: 5432 }\n    probes: [sometimes]\n',
+    );
+    assert.deepEqual(more, []);
+    assert.deepEqual([finding!.object, finding!.path, finding!.line], ['probekit.yaml', '(file)', 5]);
+    assert.match(finding!.message, /^probekit refuses this config \(1 problem\): checks\[0\]\.probes\[0\]: /);
+  });
+
+  it('variables are the pod’s: an unset one is no problem, whatever the linting shell holds; a default and a malformed reference are', () => {
+    // biome-ignore-start lint/suspicious/noTemplateCurlyInString: probekit ${VAR} references, on purpose
+    const config = (port: string, path: string) => `server:
+  port: ${port}
+  host: \${PROBEKIT_LINT_HOST:-0.0.0.0}
+fleet:
+  peers: { dns: "probekit-peers.\${POD_NAMESPACE}.svc.cluster.local" }
+checks:
+  - name: api
+    httpGet: { host: "\${POD_IP}", port: 8080, path: "${path}" }
+    scope: shared
+`;
+    const before = process.env['PROBEKIT_LINT_PORT'];
+    process.env['PROBEKIT_LINT_PORT'] = 'not a port';
+    try {
+      assert.deepEqual(invalid('web.yaml', configMap(config('${PROBEKIT_LINT_PORT}', '/ready'))), []);
+    } finally {
+      if (before === undefined) delete process.env['PROBEKIT_LINT_PORT'];
+      else process.env['PROBEKIT_LINT_PORT'] = before;
+    }
+    const [fallback] = invalid('web.yaml', configMap(config('${PROBEKIT_LINT_PORT:-99999}', '/ready')));
+    assert.match(fallback!.message, /server\.port: \$\{PROBEKIT_LINT_PORT:-99999\} is "99999", not /);
+    const [malformed] = invalid('web.yaml', configMap(config('8099', '/re${ady')));
+    assert.match(malformed!.message, /checks\[0\]\.httpGet\.path: has a "\$\{" that is not /);
+    // biome-ignore-end lint/suspicious/noTemplateCurlyInString: probekit ${VAR} references, on purpose
   });
 });
 

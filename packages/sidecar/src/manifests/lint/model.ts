@@ -16,6 +16,7 @@ import {
   type WorkloadRef,
   workloadOf,
 } from '../workloads.js';
+import { configProblems } from './config-problems.js';
 
 /** Something with a place in a file: `lineOf` turns a path within it into a 1-based line. */
 export interface Placed {
@@ -53,10 +54,25 @@ export interface LintService extends Placed {
   readonly service: ObjectRef;
 }
 
+/** A config probekit would refuse, with the problems its loader finds (placed within the config's own text). */
+export interface InvalidConfig {
+  readonly file: string;
+  readonly object: string;
+  /** The config's place in its object: `data["probekit.yaml"]`, or `(file)` for a config file. */
+  readonly path: string;
+  /** As the loader words them, positions counted within the config's own text. */
+  readonly problems: readonly ConfigProblem[];
+  /** The key of a ConfigMap's embedded config (`probekit.yaml`); undefined for a config file. */
+  readonly embedded: string | undefined;
+  /** The file's line of a line of the config's text; undefined: where the config starts. */
+  lineAt(line: number | undefined): number | undefined;
+}
+
 export interface Model {
   readonly pods: readonly LintPod[];
   readonly services: readonly LintService[];
   readonly configs: readonly LintConfig[];
+  readonly invalidConfigs: readonly InvalidConfig[];
   readonly files: number;
 }
 
@@ -68,6 +84,7 @@ export function buildModel(inputs: readonly Input[]): Model {
   const pods: { placed: Placed; workload: WorkloadRef }[] = [];
   const services: LintService[] = [];
   const configs: LintConfig[] = [];
+  const invalidConfigs: InvalidConfig[] = [];
   for (const input of inputs) {
     const parsed = parseStream(input.text);
     if ('problems' in parsed) {
@@ -76,19 +93,27 @@ export function buildModel(inputs: readonly Input[]): Model {
       );
       continue;
     }
-    for (const { doc, index, lines } of parsed.documents) {
+    let offset = 0;
+    for (const { doc, index, lines, text } of parsed.documents) {
       const where = `${input.name} document ${index}`;
       const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
+      // The document's text starts at this line of the file.
+      const first = lines.linePos(offset).line;
+      offset += text.length;
       if (isObject(data) && data['kind'] === undefined && looksLikeConfig(data)) {
         const object = basename(input.name);
-        configs.push({
-          file: input.name,
-          object,
-          data,
-          prefix: '',
-          configMap: undefined,
-          lineOf: lineFinder(doc, lines, []),
-        });
+        const lineOf = lineFinder(doc, lines, []);
+        configs.push({ file: input.name, object, data, prefix: '', configMap: undefined, lineOf });
+        const problems = configProblems(text);
+        if (problems.length > 0)
+          invalidConfigs.push({
+            file: input.name,
+            object,
+            path: '(file)',
+            problems,
+            embedded: undefined,
+            lineAt: (line) => (line === undefined ? lineOf([]) : first + line - 1),
+          });
         continue;
       }
       const found = objectsOf(doc, where);
@@ -101,8 +126,9 @@ export function buildModel(inputs: readonly Input[]): Model {
         };
         if (object.kind === 'Service') services.push({ ...placed, service: object });
         else if (object.kind === 'ConfigMap') {
-          const config = configInMap(doc, lines, object, input.name);
+          const { config, invalid } = configInMap(doc, lines, object, input.name);
           if (config) configs.push(config);
+          if (invalid) invalidConfigs.push(invalid);
         } else {
           const workload = workloadOf(object, where);
           if (workload && 'problems' in workload) problems.push(...workload.problems);
@@ -120,6 +146,7 @@ export function buildModel(inputs: readonly Input[]): Model {
     })),
     services,
     configs,
+    invalidConfigs,
     files: inputs.length,
   };
 }
@@ -134,36 +161,41 @@ function looksLikeConfig(data: Record<string, unknown>): boolean {
   );
 }
 
-// A ConfigMap's probekit.yaml, with lines counted from where its text starts in the manifest.
+// A ConfigMap's probekit.yaml, with lines counted from where its text starts in the manifest: as data for the
+// rules when it reads as a mapping, and invalid when probekit would refuse it.
 function configInMap(
   doc: Document,
   lines: LineCounter,
   object: ObjectRef,
   file: string,
-): LintConfig | undefined {
+): { config?: LintConfig; invalid?: InvalidConfig } {
   const text = getIn(object.data, ['data', CONFIG_KEY]);
-  if (typeof text !== 'string') return undefined;
-  const innerLines = new LineCounter();
-  const inner = parseDocument(text, { lineCounter: innerLines });
-  const data = inner.errors.length === 0 ? (inner.toJS() as unknown) : undefined;
-  if (!isObject(data)) return undefined;
+  if (typeof text !== 'string') return {};
   const node = doc.getIn([...object.base, 'data', CONFIG_KEY], true) as Node | undefined;
   const start = node?.range ? lines.linePos(node.range[0]).line : undefined;
   // A block scalar's text starts on the line after its `|`; any other style is located at its own line.
   const block = isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED');
-  return {
+  const lineAt = (line: number | undefined) =>
+    start === undefined || !block || line === undefined ? start : start + line;
+  const path = `data["${CONFIG_KEY}"]`;
+  const problems = configProblems(text);
+  const invalid =
+    problems.length > 0
+      ? { file, object: object.label, path, problems, embedded: CONFIG_KEY, lineAt }
+      : undefined;
+  const innerLines = new LineCounter();
+  const inner = parseDocument(text, { lineCounter: innerLines });
+  const data = inner.errors.length === 0 ? (inner.toJS() as unknown) : undefined;
+  if (!isObject(data)) return invalid ? { invalid } : {};
+  const config: LintConfig = {
     file,
     object: object.label,
     data,
-    prefix: `data["${CONFIG_KEY}"].`,
+    prefix: `${path}.`,
     configMap: { name: object.name, namespace: object.namespace },
-    lineOf: (keys) => {
-      if (start === undefined) return undefined;
-      if (!block) return start;
-      const line = lineFinder(inner, innerLines, [])(keys);
-      return line === undefined ? start : start + line;
-    },
+    lineOf: (keys) => lineAt(lineFinder(inner, innerLines, [])(keys)),
   };
+  return invalid ? { config, invalid } : { config };
 }
 
 /** The line of the field at `keys` (below `base`): its key's line in a mapping, its item's in a sequence. */

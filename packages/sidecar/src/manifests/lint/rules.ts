@@ -1,5 +1,6 @@
 // Every lint rule, in the order findings are reported; each id is also its anchor in docs/manifests.md.
 import type { Rule } from './findings.js';
+import { configInvalid } from './rules-config.js';
 import {
   livenessEqualsReadiness,
   livenessExternal,
@@ -17,6 +18,7 @@ import {
 } from './rules-sidecar.js';
 
 export const RULES: readonly Rule[] = [
+  configInvalid,
   livenessExternal,
   livenessEqualsReadiness,
   timeoutNotBelowPeriod,
