@@ -1,23 +1,17 @@
 // "Explaining a state" through the real binary: verbose tails, since and history in JSON, the log lines that say
 // why (each check's first result, once; a probe kind's change naming its checks), and `probekit status`.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { kubeProbe, type Running, runCli, startServe, tcpTarget, tempDir, until } from './helpers.js';
+import { describe, it } from 'node:test';
+import { kubeProbe, runCli, serveWithTarget, until } from './helpers.js';
 
 const ISO_SECONDS = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ';
 
 describe('explaining a state (probekit serve)', () => {
-  const files = tempDir('probekit-explain-');
-  let db: Awaited<ReturnType<typeof tcpTarget>>;
-  let serve: Running;
-
-  before(async () => {
-    db = await tcpTarget();
-    const config = files.write(
-      'probekit.yaml',
-      `checks:
+  const pod = serveWithTarget(
+    'probekit-explain-',
+    (port) => `checks:
   - name: db
-    tcpSocket: { port: ${db.port} }
+    tcpSocket: { port: ${port} }
     periodSeconds: 1
     failureThreshold: 3
   - name: gone
@@ -26,32 +20,29 @@ describe('explaining a state (probekit serve)', () => {
     failureThreshold: 1
     critical: false
 `,
-    );
-    serve = await startServe(['--config', config]);
-  });
-  after(async () => {
-    await serve.kill();
-    await db.close().catch(() => {});
-    files.remove();
-  });
+  );
 
   it('logs each check’s first result once, with its reason', async () => {
-    const first = await serve.waitForLog(
+    const first = await pod.serve.waitForLog(
       (line) => line.msg === 'check first result' && line['check'] === 'gone',
     );
     assert.equal(first.level, 'warn');
     assert.equal(first['result'], 'failure');
     assert.equal(first['reason'], 'connect ECONNREFUSED 127.0.0.1:1');
-    const ok = await serve.waitForLog((line) => line.msg === 'check first result' && line['check'] === 'db');
+    const ok = await pod.serve.waitForLog(
+      (line) => line.msg === 'check first result' && line['check'] === 'db',
+    );
     assert.deepEqual([ok.level, ok['result'], ok['reason']], ['info', 'success', undefined]);
-    await until(async () => (await kubeProbe(`${serve.url}/readyz?verbose`)).body.includes('(failing since'));
+    await until(async () =>
+      (await kubeProbe(`${pod.serve.url}/readyz?verbose`)).body.includes('(failing since'),
+    );
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const firsts = serve.logs.filter((line) => line.msg === 'check first result');
+    const firsts = pod.serve.logs.filter((line) => line.msg === 'check first result');
     assert.deepEqual(firsts.map((line) => line['check']).sort(), ['db', 'gone']);
   });
 
   it('verbose lines say since when, how many in a row, and how close a passing check is to failing', async () => {
-    const failing = await kubeProbe(`${serve.url}/readyz?verbose`);
+    const failing = await kubeProbe(`${pod.serve.url}/readyz?verbose`);
     assert.match(
       failing.body,
       new RegExp(
@@ -60,38 +51,38 @@ describe('explaining a state (probekit serve)', () => {
       ),
     );
     assert.match(failing.body, /^\[\+\]db ok$/m);
-    await db.close();
+    await pod.db.close();
     const begun = await until(async () => {
-      const answer = await kubeProbe(`${serve.url}/readyz?verbose`);
+      const answer = await kubeProbe(`${pod.serve.url}/readyz?verbose`);
       return /^\[\+\]db ok \(1 failure, 2 more to fail\)$/m.test(answer.body) && answer;
     }, 10_000);
     assert.equal(begun.status, 200, 'one failure of three: still ready');
     const failed = await until(async () => {
-      const answer = await kubeProbe(`${serve.url}/readyz?verbose`);
+      const answer = await kubeProbe(`${pod.serve.url}/readyz?verbose`);
       return answer.status === 503 && answer;
     }, 10_000);
     assert.match(
       failed.body,
       new RegExp(
-        `^\\[-\\]db failed: connect ECONNREFUSED 127\\.0\\.0\\.1:${db.port} \\(failing since ${ISO_SECONDS}, 3 in a row\\)$`,
+        `^\\[-\\]db failed: connect ECONNREFUSED 127\\.0\\.0\\.1:${pod.db.port} \\(failing since ${ISO_SECONDS}, 3 in a row\\)$`,
         'm',
       ),
     );
   });
 
   it('logs the readiness change naming the check that caused it', async () => {
-    const line = await serve.waitForLog(
+    const line = await pod.serve.waitForLog(
       (entry) => entry.msg === 'probe state changed' && entry['to'] === 'fail',
     );
     // gone is not critical: readiness warned before db failed, and warns again once db is back.
     assert.deepEqual([line['probe'], line['from'], line['checks']], ['readiness', 'warn', ['db']]);
-    assert.deepEqual(line['reasons'], { db: `connect ECONNREFUSED 127.0.0.1:${db.port}` });
-    await db.open();
-    const back = await serve.waitForLog(
+    assert.deepEqual(line['reasons'], { db: `connect ECONNREFUSED 127.0.0.1:${pod.db.port}` });
+    await pod.db.open();
+    const back = await pod.serve.waitForLog(
       (entry) =>
         entry.msg === 'probe state changed' &&
         entry['from'] === 'fail' &&
-        serve.logs.indexOf(entry) > serve.logs.indexOf(line),
+        pod.serve.logs.indexOf(entry) > pod.serve.logs.indexOf(line),
       10_000,
     );
     assert.deepEqual(
@@ -102,7 +93,7 @@ describe('explaining a state (probekit serve)', () => {
   });
 
   it('JSON carries since on every check, and with ?history the last results, newest first', async () => {
-    const json = JSON.parse((await kubeProbe(`${serve.url}/healthz?format=json&history`)).body);
+    const json = JSON.parse((await kubeProbe(`${pod.serve.url}/healthz?format=json&history`)).body);
     const [db] = json.checks.db;
     assert.ok(Date.parse(db.since) <= Date.now());
     assert.ok(db.history.length >= 4 && db.history.length <= 64);
@@ -120,17 +111,17 @@ describe('explaining a state (probekit serve)', () => {
       [...times].sort((a: number, b: number) => b - a),
     );
     assert.equal(
-      JSON.parse((await kubeProbe(`${serve.url}/healthz?format=json`)).body).checks.db[0].history,
+      JSON.parse((await kubeProbe(`${pod.serve.url}/healthz?format=json`)).body).checks.db[0].history,
       undefined,
     );
   });
 
   it('logs the first result again for a check a reload changes', async () => {
-    const config = files.write(
+    const config = pod.files.write(
       'probekit.yaml',
       `checks:
   - name: db
-    tcpSocket: { port: ${db.port} }
+    tcpSocket: { port: ${pod.db.port} }
     periodSeconds: 0.5
   - name: gone
     tcpSocket: { port: 1 }
@@ -140,22 +131,23 @@ describe('explaining a state (probekit serve)', () => {
 `,
     );
     assert.ok(config);
-    serve.child.kill('SIGHUP');
-    await serve.waitForLog((line) => line.msg === 'config reloaded');
+    pod.serve.child.kill('SIGHUP');
+    await pod.serve.waitForLog((line) => line.msg === 'config reloaded');
     await until(
       async () =>
-        serve.logs.filter((line) => line.msg === 'check first result' && line['check'] === 'db').length === 2,
+        pod.serve.logs.filter((line) => line.msg === 'check first result' && line['check'] === 'db')
+          .length === 2,
       10_000,
     );
     assert.equal(
-      serve.logs.filter((line) => line.msg === 'check first result' && line['check'] === 'gone').length,
+      pod.serve.logs.filter((line) => line.msg === 'check first result' && line['check'] === 'gone').length,
       1,
       'unchanged: not again',
     );
   });
 
   it('probekit status shows since from the JSON', async () => {
-    const result = await runCli(['status', '--url', serve.url]);
+    const result = await runCli(['status', '--url', pod.serve.url]);
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match(
       result.stdout,

@@ -6,6 +6,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { after, before } from 'node:test';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 export const CLI = join(ROOT, 'packages/sidecar/dist/cli.js');
@@ -186,7 +187,13 @@ export async function httpTarget(): Promise<{
 }
 
 /** A loopback TCP listener that can be closed and opened again on the same port. */
-export async function tcpTarget(): Promise<{ port: number; close(): Promise<void>; open(): Promise<void> }> {
+export interface TcpTarget {
+  readonly port: number;
+  close(): Promise<void>;
+  open(): Promise<void>;
+}
+
+export async function tcpTarget(): Promise<TcpTarget> {
   let server = net.createServer((socket) => socket.destroy());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
@@ -200,12 +207,15 @@ export async function tcpTarget(): Promise<{ port: number; close(): Promise<void
   };
 }
 
-/** A temporary directory, removed by the returned function. */
-export function tempDir(prefix = 'probekit-e2e-'): {
-  dir: string;
+/** A temporary directory, removed by `remove`. */
+export interface TempDir {
+  readonly dir: string;
+  /** Writes the file `name` in it; returns its path. */
   write(name: string, text: string): string;
   remove(): void;
-} {
+}
+
+export function tempDir(prefix = 'probekit-e2e-'): TempDir {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return {
     dir,
@@ -216,6 +226,29 @@ export function tempDir(prefix = 'probekit-e2e-'): {
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * For the tests of one describe block: a loopback TCP target `db`, and `probekit serve` on the probekit.yaml
+ * that `yaml` writes for it (its port, and `files.dir` for what its checks look at); both started before the
+ * tests and stopped after them. `db` and `serve` are there once the tests run.
+ */
+export function serveWithTarget(
+  prefix: string,
+  yaml: (port: number, dir: string) => string,
+): { readonly files: TempDir; readonly db: TcpTarget; readonly serve: Running } {
+  const files = tempDir(prefix);
+  const pod = { files } as { files: TempDir; db: TcpTarget; serve: Running };
+  before(async () => {
+    pod.db = await tcpTarget();
+    pod.serve = await startServe(['--config', files.write('probekit.yaml', yaml(pod.db.port, files.dir))]);
+  });
+  after(async () => {
+    await pod.serve?.kill();
+    await pod.db?.close().catch(() => {});
+    files.remove();
+  });
+  return pod;
 }
 
 /** Calls `probe` until it returns something truthy, at most `timeoutMs`. */

@@ -4,66 +4,53 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startSdkApp } from '../reliability/support/sdk-app.js';
-import { type Running, runCli, startServe, tcpTarget, tempDir, until } from './helpers.js';
+import { type Running, runCli, serveWithTarget, startServe, tcpTarget, tempDir, until } from './helpers.js';
 
 // Each attempt spawns the CLI: on a loaded machine a few take seconds, so the conditions get time, not speed.
 const PATIENCE_MS = 20_000;
 
 describe('probekit status', () => {
-  const files = tempDir('probekit-status-');
-  let db: Awaited<ReturnType<typeof tcpTarget>>;
-  let serve: Running;
-
-  before(async () => {
-    db = await tcpTarget();
-    const config = files.write(
-      'probekit.yaml',
-      `checks:
+  const pod = serveWithTarget(
+    'probekit-status-',
+    (port, dir) => `checks:
   - name: db
-    tcpSocket: { port: ${db.port} }
+    tcpSocket: { port: ${port} }
     periodSeconds: 0.2
     failureThreshold: 2
   - name: ready-file
-    exec: { command: [test, -f, ${files.dir}/ready] }
+    exec: { command: [test, -f, ${dir}/ready] }
     periodSeconds: 0.2
     critical: false
 `,
-    );
-    serve = await startServe(['--config', config]);
-  });
-  after(async () => {
-    await serve.kill();
-    await db.close().catch(() => {});
-    files.remove();
-  });
+  );
 
   it('prints each probe kind and each check, and exits 0 while ready', async () => {
     const result = await until(async () => {
-      const run = await runCli(['status', '--url', serve.url]);
+      const run = await runCli(['status', '--url', pod.serve.url]);
       return run.code === 0 && run.stdout.includes('exit code 1') && run;
     }, PATIENCE_MS);
     const lines = result.stdout.trimEnd().split('\n');
-    assert.equal(lines[0], `${serve.url}: ready (200), live (200), started (200)`);
+    assert.equal(lines[0], `${pod.serve.url}: ready (200), live (200), started (200)`);
     assert.match(lines[1] ?? '', /^CHECK +STATE +SINCE +IN A ROW +RECENT +REASON$/);
     assert.match(result.stdout, /^db +pass +\S.* \d+ passed +✓+$/m);
     assert.match(result.stdout, /^ready-file +warn +\S.* \d+ failed +✗+ +exit code 1$/m);
   });
 
   it('exits 1 with the reason once a critical check fails', async () => {
-    await db.close();
+    await pod.db.close();
     const result = await until(async () => {
-      const run = await runCli(['status', '--url', serve.url]);
+      const run = await runCli(['status', '--url', pod.serve.url]);
       return run.code === 1 && run;
     }, PATIENCE_MS);
     assert.match(result.stdout.split('\n')[0] ?? '', /: not ready \(503\), live \(200\), started \(200\)$/);
     assert.match(
       result.stdout,
       new RegExp(
-        `^db +fail +\\S.* \\d+ failed +[✓✗]+ +connect ECONNREFUSED 127\\.0\\.0\\.1:${db.port}$`,
+        `^db +fail +\\S.* \\d+ failed +[✓✗]+ +connect ECONNREFUSED 127\\.0\\.0\\.1:${pod.db.port}$`,
         'm',
       ),
     );
-    await db.open();
+    await pod.db.open();
   });
 
   it('exits 2 when nothing answers, or the answer is not a probekit server’s', async (t) => {
