@@ -1,41 +1,19 @@
 // The documented pipe through the real binary, and the rewritten probes asked of a real `probekit serve`
 // running the generated config: each container's probe answers for its own old probe, no more and no less.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseAllDocuments } from 'yaml';
-import { CLI, httpTarget, kubeProbe, ROOT, startServe, tempDir } from './helpers.js';
+import { httpTarget, kubeProbe, ROOT, runCli, startServe, tempDir } from './helpers.js';
 
 const FIXTURES = join(ROOT, 'packages/sidecar/test/manifests/fixtures');
-
-/** Runs the CLI with `input` on stdin. */
-function pipe(
-  args: readonly string[],
-  input: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
 
 describe('probekit inject (CLI)', () => {
   it('kubectl get … -o yaml | probekit inject | probekit lint: wired, and clean but for the native-sidecar note', async () => {
     const list = readFileSync(join(FIXTURES, 'web-list.yaml'), 'utf8');
-    const injected = await pipe(['inject'], list);
+    const injected = await runCli(['inject'], { input: list });
     assert.equal(injected.code, 0, injected.stderr);
     assert.match(
       injected.stderr,
@@ -47,35 +25,34 @@ describe('probekit inject (CLI)', () => {
       ),
       ['Deployment', 'ConfigMap'],
     );
-    const again = await pipe(['inject', '-f', '-'], injected.stdout);
+    const again = await runCli(['inject', '-f', '-'], { input: injected.stdout });
     assert.equal(again.stdout, injected.stdout);
-    const linted = await pipe(['lint'], injected.stdout);
+    const linted = await runCli(['lint'], { input: injected.stdout });
     assert.equal(linted.code, 0, linted.stdout);
     assert.match(linted.stdout, /^stdin:\d+: info native-sidecar-version: /);
   });
 
   it('exits 2 naming the file for unreadable or malformed input, and for a bad flag', async () => {
-    const missing = await pipe(['inject', '-f', 'no/such.yaml'], '');
+    const missing = await runCli(['inject', '-f', 'no/such.yaml']);
     assert.equal(missing.code, 2);
     assert.match(
       missing.stderr,
       /no\/such\.yaml is not valid \(1 problem\):\n {2}\(file\): cannot be read: does not exist/,
     );
-    const bad = await pipe(
-      ['inject'],
-      'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: 3}\n',
-    );
+    const bad = await runCli(['inject'], {
+      input: 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: 3}\n',
+    });
     assert.equal(bad.code, 2);
     assert.match(
       bad.stderr,
       /stdin document 1 Pod\/p: spec\.containers: must be a non-empty list of containers/,
     );
-    const flag = await pipe(['inject', '--check', 'ftp://x'], '');
+    const flag = await runCli(['inject', '--check', 'ftp://x']);
     assert.equal(flag.code, 2);
     assert.match(flag.stderr, /^probekit inject: --check ftp:\/\/x: must be tcp:\/\//);
     // A port is decimal digits within core's bounds (PORT_FIELD), as everywhere else: not hex, not an exponent.
     for (const port of ['0x50', '1e3', ' 80', '0', '65536']) {
-      const result = await pipe(['inject', '--port', port], '');
+      const result = await runCli(['inject', '--port', port]);
       assert.equal(result.code, 2, port);
       assert.equal(
         result.stderr,
@@ -85,7 +62,7 @@ describe('probekit inject (CLI)', () => {
   });
 
   it('--config-only prints the ConfigMaps alone', async () => {
-    const result = await pipe(['inject', '--config-only', '-f', join(FIXTURES, 'shop.yaml')], '');
+    const result = await runCli(['inject', '--config-only', '-f', join(FIXTURES, 'shop.yaml')]);
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(
       parseAllDocuments(result.stdout).map(
@@ -112,7 +89,7 @@ spec:
       ports: [{ containerPort: ${worker.port} }]
       readinessProbe: { httpGet: { path: /ready, port: ${worker.port} }, periodSeconds: 1, failureThreshold: 1 }
 `;
-      const injected = await pipe(['inject'], manifest);
+      const injected = await runCli(['inject'], { input: manifest });
       assert.equal(injected.code, 0, injected.stderr);
       const [pod, configMap] = parseAllDocuments(injected.stdout).map((doc) => doc.toJS());
       const path = (index: number): string => pod.spec.containers[index].readinessProbe.httpGet.path;
@@ -157,31 +134,31 @@ describe('probekit lint (CLI)', () => {
         'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    ports: [{containerPort: 80}]\n    livenessProbe: {tcpSocket: {host: db, port: 5432}}\n',
       );
       const dir = join(temp.dir, 'k8s');
-      const failing = await pipe(['lint', dir], '');
+      const failing = await runCli(['lint', dir]);
       assert.equal(failing.code, 1);
       assert.match(
         failing.stdout,
         /k8s\/nested\/web\.yaml:8: error liveness-external: Pod\/p spec\.containers\[0\]\.livenessProbe: /,
       );
-      const sarif = await pipe(['lint', '-f', dir, '--format', 'sarif'], '');
+      const sarif = await runCli(['lint', '-f', dir, '--format', 'sarif']);
       assert.equal(sarif.code, 1);
       assert.equal(JSON.parse(sarif.stdout).runs[0].results[0].ruleId, 'liveness-external');
-      const warning = await pipe(
-        ['lint', '--format', 'json'],
-        'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    ports: [{containerPort: 80}]\n    readinessProbe: {httpGet: {port: 80}}\n    livenessProbe: {httpGet: {port: 80}}\n',
-      );
+      const warning = await runCli(['lint', '--format', 'json'], {
+        input:
+          'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    ports: [{containerPort: 80}]\n    readinessProbe: {httpGet: {port: 80}}\n    livenessProbe: {httpGet: {port: 80}}\n',
+      });
       assert.equal(warning.code, 0);
       assert.deepEqual(
         JSON.parse(warning.stdout).findings.map((finding: { rule: string }) => finding.rule),
         ['liveness-equals-readiness'],
       );
-      const missing = await pipe(['lint', join(temp.dir, 'nope')], '');
+      const missing = await runCli(['lint', join(temp.dir, 'nope')]);
       assert.equal(missing.code, 2);
       assert.match(
         missing.stderr,
         /nope is not valid \(1 problem\):\n {2}\(file\): cannot be read: does not exist/,
       );
-      const format = await pipe(['lint', '--format', 'xml'], '');
+      const format = await runCli(['lint', '--format', 'xml']);
       assert.equal(format.code, 2);
     } finally {
       temp.remove();
@@ -191,13 +168,13 @@ describe('probekit lint (CLI)', () => {
   it('exits 1 on a ConfigMap whose probekit.yaml probekit would refuse, 0 once it is fixed', async () => {
     const configMap = (probes: string) =>
       `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web-probekit}\ndata:\n  probekit.yaml: |\n    checks:\n      - name: db\n        tcpSocket: {port: 5432}\n${probes}probes: [readiness]\n`;
-    const broken = await pipe(['lint'], configMap('       '));
+    const broken = await runCli(['lint'], { input: configMap('       ') });
     assert.equal(broken.code, 1);
     assert.match(
       broken.stdout,
       /^stdin:9: error config-invalid: ConfigMap\/web-probekit data\["probekit\.yaml"\]: probekit refuses this config \(1 problem, lines within probekit\.yaml\): line 4, column /,
     );
-    const fixed = await pipe(['lint'], configMap('        '));
+    const fixed = await runCli(['lint'], { input: configMap('        ') });
     assert.deepEqual([fixed.code, fixed.stdout], [0, 'no findings in 1 file\n']);
   });
 });
