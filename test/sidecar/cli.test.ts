@@ -2,8 +2,29 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
-import { httpTarget, kubeProbe, runCli, startServe, tcpTarget, tempDir, until } from './helpers.js';
+import { after, before, describe, it, type TestContext } from 'node:test';
+import {
+  httpTarget,
+  kubeProbe,
+  runCli,
+  startServe,
+  type TcpTarget,
+  tcpTarget,
+  tempDir,
+  until,
+} from './helpers.js';
+
+/** A loopback TCP target that is down now and comes up `ms` later; closed after the test. */
+async function upAfter(t: TestContext, ms: number): Promise<TcpTarget> {
+  const target = await tcpTarget();
+  await target.close();
+  const reopen = setTimeout(() => void target.open(), ms);
+  t.after(async () => {
+    clearTimeout(reopen);
+    await target.close().catch(() => {});
+  });
+  return target;
+}
 
 describe('probekit (usage)', () => {
   it('prints help with exit 0, for the binary and for each verb', async () => {
@@ -200,13 +221,7 @@ describe('probekit probe', () => {
 
 describe('probekit wait', () => {
   it('exits 0 once every target has passed, however late it comes up', async (t) => {
-    const db = await tcpTarget();
-    await db.close();
-    const reopen = setTimeout(() => void db.open(), 600);
-    t.after(async () => {
-      clearTimeout(reopen);
-      await db.close().catch(() => {});
-    });
+    const db = await upAfter(t, 600);
     const started = Date.now();
     const result = await runCli([
       'wait',
@@ -285,13 +300,7 @@ describe('probekit wait (progress and --config)', () => {
   });
 
   it('--config waits for every check of a config file, named as there', async (t) => {
-    const db = await tcpTarget();
-    await db.close();
-    const reopen = setTimeout(() => void db.open(), 600);
-    t.after(async () => {
-      clearTimeout(reopen);
-      await db.close().catch(() => {});
-    });
+    const db = await upAfter(t, 600);
     const file = temp.write(
       'wait.yaml',
       `checks:
