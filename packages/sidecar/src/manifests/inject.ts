@@ -15,7 +15,7 @@ import {
   type SidecarOptions,
   sidecarContainer,
 } from './sidecar.js';
-import { parseStream, printOptions } from './stream.js';
+import { documentsOf, type Input, printOptions } from './stream.js';
 import { type CheckEntry, checkName, KIND_OF, probeToCheck } from './translate.js';
 import {
   formatKeys,
@@ -31,12 +31,6 @@ import {
 export interface InjectOptions extends SidecarOptions {
   /** Readiness dependencies (`--check`), as config entries, added to every workload's config. */
   readonly dependencies: readonly CheckEntry[];
-}
-
-/** One input stream: a file's name (or `stdin`) and its text. */
-export interface Input {
-  readonly name: string;
-  readonly text: string;
 }
 
 export interface InjectResult {
@@ -55,15 +49,10 @@ export function inject(inputs: readonly Input[], options: InjectOptions): Inject
   const outputs: string[] = [];
   const configMaps: string[] = [];
   for (const input of inputs) {
-    const parsed = parseStream(input.text);
-    if ('problems' in parsed) {
-      problems.push(
-        ...parsed.problems.map((problem) => ({ ...problem, path: `${input.name} ${problem.path}` })),
-      );
-      continue;
-    }
+    const documents = documentsOf(input, problems);
+    if (!documents) continue;
     const pieces: string[] = [];
-    for (const { doc, text, index } of parsed.documents) {
+    for (const { doc, text, index } of documents) {
       const where = `${input.name} document ${index}`;
       const found = objectsOf(doc, where);
       problems.push(...found.problems);

@@ -2,7 +2,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
-import type { Input } from './inject.js';
+import type { Input } from './stream.js';
 
 /** Reads each argument; `-` is stdin (read once). An unreadable path throws ConfigError naming it. */
 export async function readInputs(

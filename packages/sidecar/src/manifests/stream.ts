@@ -3,6 +3,12 @@
 import { CST, type Document, LineCounter, Parser, parseAllDocuments, type ToStringOptions } from 'yaml';
 import type { ConfigProblem } from '../errors.js';
 
+/** One input stream: a file's name (or `stdin`) and its text. */
+export interface Input {
+  readonly name: string;
+  readonly text: string;
+}
+
 /** One document of a stream. */
 export interface StreamDocument {
   readonly doc: Document;
@@ -15,10 +21,21 @@ export interface StreamDocument {
 }
 
 /**
+ * The documents of one input; undefined when it does not parse, its problems added to `problems` (inject and lint
+ * report every input's at once) with the input's name before their path.
+ */
+export function documentsOf(input: Input, problems: ConfigProblem[]): readonly StreamDocument[] | undefined {
+  const parsed = parseStream(input.text);
+  if ('documents' in parsed) return parsed.documents;
+  problems.push(...parsed.problems.map((problem) => ({ ...problem, path: `${input.name} ${problem.path}` })));
+  return undefined;
+}
+
+/**
  * Parses as Kubernetes does: YAML 1.1 (`0644` is octal), but timestamps stay strings, as they do through
  * sigs.k8s.io/yaml. Duplicate keys and syntax errors are problems, with the document and line.
  */
-export function parseStream(text: string): { documents: StreamDocument[] } | { problems: ConfigProblem[] } {
+function parseStream(text: string): { documents: StreamDocument[] } | { problems: ConfigProblem[] } {
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, {
     version: '1.1',

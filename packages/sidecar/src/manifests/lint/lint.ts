@@ -1,5 +1,5 @@
 // Runs every rule over the inputs and orders the findings by file and line.
-import type { Input } from '../inject.js';
+import type { Input } from '../stream.js';
 import { docsOf, type Finding } from './findings.js';
 import { buildModel } from './model.js';
 import { RULES } from './rules.js';

@@ -3,9 +3,8 @@
 import { basename } from 'node:path';
 import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { ConfigError, type ConfigProblem } from '../../errors.js';
-import type { Input } from '../inject.js';
 import { CONFIG_KEY, SIDECAR_DEFAULTS, SIDECAR_NAME } from '../sidecar.js';
-import { parseStream } from '../stream.js';
+import { documentsOf, type Input } from '../stream.js';
 import {
   type Container,
   getIn,
@@ -86,15 +85,10 @@ export function buildModel(inputs: readonly Input[]): Model {
   const configs: LintConfig[] = [];
   const invalidConfigs: InvalidConfig[] = [];
   for (const input of inputs) {
-    const parsed = parseStream(input.text);
-    if ('problems' in parsed) {
-      problems.push(
-        ...parsed.problems.map((problem) => ({ ...problem, path: `${input.name} ${problem.path}` })),
-      );
-      continue;
-    }
+    const documents = documentsOf(input, problems);
+    if (!documents) continue;
     let offset = 0;
-    for (const { doc, index, lines, text } of parsed.documents) {
+    for (const { doc, index, lines, text } of documents) {
       const where = `${input.name} document ${index}`;
       const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
       // The document's text starts at this line of the file.
