@@ -3,31 +3,7 @@ import { describe, it } from 'node:test';
 import { causes, isoSeconds, reasonOf, stateNote } from '../src/explain.js';
 import { kindState } from '../src/state.js';
 import type { CheckSnapshot, HealthStatus, ProbeKind } from '../src/types.js';
-
-const SINCE = Date.parse('2026-12-04T14:33:55.123Z');
-
-function check(fields: Partial<CheckSnapshot>): CheckSnapshot {
-  return {
-    name: 'db',
-    kind: 'tcpSocket',
-    target: 'tcp://127.0.0.1:5432',
-    probes: ['readiness'],
-    critical: true,
-    componentType: 'component',
-    scope: 'local',
-    condition: 'passing',
-    startupLatched: true,
-    stale: false,
-    consecutiveSuccesses: 0,
-    consecutiveFailures: 0,
-    successThreshold: 1,
-    failureThreshold: 3,
-    since: SINCE,
-    history: [],
-    lastRunAt: SINCE,
-    ...fields,
-  };
-}
+import { checkSnapshot, SINCE } from './snapshot.js';
 
 describe('stateNote', () => {
   const table: [
@@ -90,16 +66,16 @@ describe('stateNote', () => {
     ],
   ];
   for (const [name, fields, status, note] of table) {
-    it(name, () => assert.equal(stateNote(check(fields), status), note));
+    it(name, () => assert.equal(stateNote(checkSnapshot(fields), status), note));
   }
 });
 
 describe('reasonOf and isoSeconds', () => {
   it('says why a check without an output does not pass', () => {
-    assert.equal(reasonOf(check({ output: 'exit code 1' }), 'readiness'), 'exit code 1');
-    assert.equal(reasonOf(check({ lastRunAt: undefined }), 'readiness'), 'no result yet');
-    assert.equal(reasonOf(check({ lastRunAt: undefined }), 'startup'), 'not started yet');
-    assert.equal(reasonOf(check({}), 'readiness'), 'below its success threshold');
+    assert.equal(reasonOf(checkSnapshot({ output: 'exit code 1' }), 'readiness'), 'exit code 1');
+    assert.equal(reasonOf(checkSnapshot({ lastRunAt: undefined }), 'readiness'), 'no result yet');
+    assert.equal(reasonOf(checkSnapshot({ lastRunAt: undefined }), 'startup'), 'not started yet');
+    assert.equal(reasonOf(checkSnapshot({}), 'readiness'), 'below its success threshold');
   });
 
   it('writes times to the second, in UTC', () => {
@@ -108,9 +84,9 @@ describe('reasonOf and isoSeconds', () => {
 });
 
 describe('causes', () => {
-  const passing = (name: string, fields: Partial<CheckSnapshot> = {}) => check({ name, ...fields });
+  const passing = (name: string, fields: Partial<CheckSnapshot> = {}) => checkSnapshot({ name, ...fields });
   const failing = (name: string, fields: Partial<CheckSnapshot> = {}) =>
-    check({ name, condition: 'failing', consecutiveFailures: 3, ...fields });
+    checkSnapshot({ name, condition: 'failing', consecutiveFailures: 3, ...fields });
   const world = (checks: CheckSnapshot[]) => (kind: ProbeKind) => ({
     checks,
     state: kindState(checks, kind),
@@ -138,7 +114,7 @@ describe('causes', () => {
   it('names the startup checks when readiness stops waiting for startup', () => {
     const boot = { probes: ['startup'] as ProbeKind[] };
     const before = [
-      check({ name: 'boot', condition: 'unknown', startupLatched: false, ...boot }),
+      checkSnapshot({ name: 'boot', condition: 'unknown', startupLatched: false, ...boot }),
       passing('db'),
     ];
     const after = [passing('boot', boot), passing('db')];

@@ -17,6 +17,7 @@ import type { FleetzBody } from '../../src/fleet/fleetz.js';
 import type { FleetState } from '../../src/fleet/local.js';
 import { resolveFleet } from '../../src/fleet/options.js';
 import type { CheckSnapshot } from '../../src/types.js';
+import { checkSnapshot } from '../snapshot.js';
 
 const rule: FleetRule = { outagePercent: 50, minMembers: 2 };
 
@@ -128,22 +129,15 @@ interface Round {
   readonly failingAtEnd: boolean;
 }
 
-// Only what the fleet reads of a check; the rest of a snapshot plays no part here.
+// The fleet reads a check's condition, staleness and last result; the rest of a snapshot plays no part here.
 function local(failing: boolean): CheckSnapshot {
-  return {
-    name: 'db',
-    kind: 'tcpSocket',
-    target: 'tcp://127.0.0.1:5432',
-    probes: ['readiness'],
-    critical: true,
+  return checkSnapshot({
     componentType: 'datastore',
     condition: failing ? 'failing' : 'passing',
-    startupLatched: true,
-    stale: false,
     lastResult: failing ? 'failure' : 'success',
     consecutiveSuccesses: failing ? 0 : 1,
     consecutiveFailures: failing ? 3 : 0,
-  } as unknown as CheckSnapshot;
+  });
 }
 
 /** The contract, written as plainly as possible over the whole history up to round `r`. */
