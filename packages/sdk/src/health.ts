@@ -171,16 +171,8 @@ export class Health extends EventEmitter<HealthEvents> {
     });
     this.engine.on('change', (event) => this.emit('change', event));
     // After the switches' first reports: their `unknown → passing` at construction is no news.
-    logStates(this.engine, this.logger);
-    // Loud on purpose: a member kept ready through a failure is news an operator wants in the log.
-    this.engine.on('outage', ({ outage, ...fields }) => {
-      if (outage) this.logger.warn(fields, 'fleet outage began');
-      else this.logger.info(fields, 'fleet outage ended');
-      this.emit('outage', { outage, ...fields });
-    });
-    this.engine.on('discarded', ({ check, error }) =>
-      this.logger.warn({ check }, `check ${check} could not be run, result discarded: ${error.message}`),
-    );
+    logStates(this.engine, this.logger, secrets);
+    this.engine.on('outage', (event) => this.emit('outage', event));
     // Last: nothing after this can throw, so a refused health never leaves metrics behind.
     this.registry = registry;
     if (registry) registerMetrics(registry, this.engine);

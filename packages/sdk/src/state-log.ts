@@ -2,7 +2,7 @@
 // naming the checks that caused it and why, and each check's first result once (so that an app that never became
 // ready has a line saying why from its first seconds). Reasons come redacted from core, as in every answer.
 import type { ChangeEvent, Engine, HealthStatus } from '@probekit/core';
-import { reasonOf } from '@probekit/core/internal';
+import { reasonOf, redact } from '@probekit/core/internal';
 import type { Logger } from './logger.js';
 
 /** What a host does with the log after a reload. */
@@ -13,9 +13,20 @@ export interface StateLog {
 
 const SEVERITY: Readonly<Record<HealthStatus, number>> = { pass: 0, warn: 1, fail: 2 };
 
-/** Logs each change of the engine's checks and probe kinds through `logger`, and each check's first result once. */
-export function logStates(engine: Engine, logger: Logger): StateLog {
+/**
+ * Logs each change of the engine's checks and probe kinds through `logger`, each check's first result once, a
+ * shared check's fleet outage, and a run that could not be made (its error redacted with `secrets`).
+ */
+export function logStates(engine: Engine, logger: Logger, secrets: readonly string[] = []): StateLog {
   engine.on('change', (event) => logChange(engine, logger, event));
+  // Loud on purpose: a member kept ready through a failure is news an operator wants in the log.
+  engine.on('outage', ({ outage, ...fields }) => {
+    if (outage) logger.warn(fields, 'fleet outage began');
+    else logger.info(fields, 'fleet outage ended');
+  });
+  engine.on('discarded', ({ check, error }) =>
+    logger.error({ check, error: redact(error.message, secrets) }, 'check run discarded'),
+  );
   return logFirstResults(engine, logger);
 }
 

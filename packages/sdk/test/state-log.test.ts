@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { healthPlugin } from '../src/adapters/fastify.js';
-import { createHealth, tcpSocket } from '../src/index.js';
+import { CheckUnknownError, createHealth, tcpSocket } from '../src/index.js';
 import { portOf, request } from './request.js';
 
 type Line = Record<string, unknown> & { msg: string; level: number };
@@ -54,6 +54,15 @@ describe('createHealth() logs what explains its state, through its logger', () =
           failureThreshold: 1,
           critical: false,
         },
+        {
+          // Could not be run at all (a broken environment): discarded, and said so, redacted like a reason.
+          name: 'env',
+          check: async () => {
+            throw new CheckUnknownError(`no credentials file for admin:${SECRET}`);
+          },
+          periodSeconds: 0.2,
+          critical: false,
+        },
       ],
       secrets: [SECRET],
       details: { token: TOKEN },
@@ -93,6 +102,10 @@ describe('createHealth() logs what explains its state, through its logger', () =
         .sort(),
       ['db', 'vault'],
     );
+    const [discarded] = await until(
+      () => ours('check run discarded', 'env').length > 0 && ours('check run discarded', 'env'),
+    );
+    assert.equal(discarded!['error'], 'no credentials file for admin:***');
     assert.ok(!JSON.stringify(lines).includes(SECRET), 'the secret is in no line');
     assert.ok(!JSON.stringify(lines).includes(TOKEN), 'the details token is in no line');
   });

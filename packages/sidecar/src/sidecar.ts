@@ -67,13 +67,7 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
   const secrets = config.secrets;
 
   const engine = new Engine({ checks: config.checks, secrets });
-  const states = logStates(engine, sdkLogger(log));
-  engine.on('outage', ({ outage, ...fields }) =>
-    log(outage ? 'warn' : 'info', `fleet outage ${outage ? 'began' : 'ended'}`, fields),
-  );
-  engine.on('discarded', ({ check, error }) => {
-    log('error', 'check run discarded', { check, error: redact(error.message, secrets) });
-  });
+  const states = logStates(engine, sdkLogger(log), secrets);
   const server = createProbeServer({
     engine,
     registry: createRegistry(engine),
