@@ -37,7 +37,8 @@ export { FLEETZ_PATH, type FleetzBody } from './fleet/fleetz.js';
 export type { FleetState } from './fleet/local.js';
 export { FLEET_DEFAULTS, type FleetOptions, type PeerSpec } from './fleet/options.js';
 export { METRIC_NAMES, registerMetrics } from './metrics.js';
-export { STATUS_PAGE_CSP, STATUS_PATH } from './status-page.js';
+export { STATUS_PATH } from './status-page.js';
+export { STATUS_PAGE_CSP } from './status-page-assets.js';
 export {
   type ChangeEvent,
   type CheckCondition,

@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { manual } from '../src/checks/manual.js';
 import { Engine } from '../src/engine.js';
-import { renderStatusPage, STATUS_PAGE_CSP, statusPage } from '../src/status-page.js';
+import { statusPage } from '../src/status-page.js';
+import { STATUS_PAGE_CSP } from '../src/status-page-assets.js';
+import { renderStatusPage } from '../src/status-page-html.js';
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
