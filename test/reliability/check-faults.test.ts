@@ -158,7 +158,7 @@ async function until(condition: () => boolean, what: string, ms = 8000): Promise
 }
 
 describe('faults in checks', () => {
-  it('engine: every fault is a failure with a clear reason; runs keep coming; answers keep coming', async () => {
+  it('engine: every fault is a failure with a clear reason; runs keep coming; answers keep coming', async (t) => {
     const before = activeResources();
     const engine = engineWith(FAULTS);
     const runs = new Map<string, RunRecord[]>();
@@ -166,6 +166,8 @@ describe('faults in checks', () => {
     const discarded: unknown[] = [];
     engine.on('discarded', (run) => discarded.push(run));
     engine.start();
+    // A failed assertion must not leave the checks running: the file would never end. stop() is idempotent.
+    t.after(() => engine.stop());
 
     // Six runs of each: a hanging check is still run again, on schedule, after each timeout.
     await until(() => FAULTS.every((fault) => (runs.get(fault.name)?.length ?? 0) >= 6), 'six runs of each');

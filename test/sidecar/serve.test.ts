@@ -106,7 +106,12 @@ checks:
     app.setStatus(500);
     await until(async () => (await probe('/livez')).status === 503);
     const verbose = await probe('/livez?verbose');
-    assert.equal(verbose.body, '[-]app failed: HTTP probe failed with statuscode: 500\nlivez check failed\n');
+    // The reason, then since when and how many in a row (the explain contract); nothing else.
+    const [, inARow] =
+      /^\[-\]app failed: HTTP probe failed with statuscode: 500 \(failing since \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ, (\d+) in a row\)\nlivez check failed\n$/.exec(
+        verbose.body,
+      ) ?? assert.fail(verbose.body);
+    assert.ok(Number(inARow) >= 3, verbose.body);
     const excluded = await probe('/readyz?verbose&exclude=app');
     assert.equal(excluded.status, 200);
     assert.match(excluded.body, /^\[\+\]app excluded: ok$/m);
@@ -139,7 +144,17 @@ checks:
 
   it('logs one JSON line per state change and nothing per successful run', async () => {
     const messages = new Set(sidecar.logs.map((line) => line.msg));
-    assert.deepEqual([...messages].sort(), ['check state changed', 'listening', 'probe state changed']);
+    assert.deepEqual([...messages].sort(), [
+      'check first result',
+      'check state changed',
+      'listening',
+      'probe state changed',
+    ]);
+    // Each check's first result once, at start (docs/sidecar.md): not one per run.
+    const firsts = sidecar.logs
+      .filter((line) => line.msg === 'check first result')
+      .map((line) => line['check']);
+    assert.deepEqual(firsts.sort(), ['app', 'db', 'extra']);
     for (const line of sidecar.logs) assert.match(String(line['time']), /^\d{4}-\d\d-\d\dT/);
     const listening = sidecar.logs[0]!;
     assert.deepEqual(listening['checks'], ['db', 'app', 'extra']);
