@@ -4,14 +4,8 @@
 export * from '@probekit/core';
 export * from './checks/index.js';
 export { InvalidOptionError, SDK_ERROR_CODES } from './errors.js';
-export {
-  BUILTIN_CHECKS,
-  createHealth,
-  Health,
-  type HealthEvents,
-  type HealthOptions,
-  type ShutdownPhaseEvent,
-} from './health.js';
+export { createHealth, Health, type HealthEvents, type ShutdownPhaseEvent } from './health.js';
+export { BUILTIN_CHECKS, type HealthOptions } from './health-options.js';
 export { jsonLogger, type Logger } from './logger.js';
 export { NONCONFORMING_DEFAULT_METRICS, registerDefaultMetrics } from './metrics.js';
 export {
