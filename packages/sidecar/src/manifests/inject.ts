@@ -1,7 +1,7 @@
 // `probekit inject`: each workload of a YAML stream gets probekit as a native sidecar, its app containers'
 // probes moved into a generated ConfigMap and pointed at the sidecar. Everything else passes through untouched.
 import type { ProbeKind } from '@probekit/core';
-import { Document, isMap, isScalar, isSeq, type Node } from 'yaml';
+import { Document, isSeq } from 'yaml';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { configText } from './config.js';
 import {
@@ -15,7 +15,7 @@ import {
   type SidecarOptions,
   sidecarContainer,
 } from './sidecar.js';
-import { documentsOf, type Input, printOptions } from './stream.js';
+import { documentsOf, type Input, joinStreams, printOptions } from './stream.js';
 import { type CheckEntry, checkName, KIND_OF, probeToCheck } from './translate.js';
 import {
   formatKeys,
@@ -27,6 +27,7 @@ import {
   type WorkloadRef,
   workloadOf,
 } from './workloads.js';
+import { append, commentKey, put } from './yaml-edit.js';
 
 export interface InjectOptions extends SidecarOptions {
   /** Readiness dependencies (`--check`), as config entries, added to every workload's config. */
@@ -217,49 +218,4 @@ function timing(container: WorkloadRef['spec']['containers'][number], kind: Prob
     return { livenessDelaySeconds: boot + liveness.periodSeconds + liveness.timeoutSeconds };
   }
   return {};
-}
-
-// Appends to the sequence at `keys`, creating it if absent.
-function append(doc: Document, keys: Keys, value: Record<string, unknown>): void {
-  const node = doc.getIn(keys, true);
-  if (isSeq(node)) node.items.push(doc.createNode(value));
-  else put(doc, keys, doc.createNode([value]));
-}
-
-// Sets the value at `keys`; a new key goes where it sorts if the map's keys are sorted, as kubectl prints them.
-function put(doc: Document, keys: Keys, value: Node): void {
-  const parent = doc.getIn(keys.slice(0, -1), true);
-  const key = keys.at(-1);
-  if (!isMap(parent) || parent.has(key)) {
-    doc.setIn(keys, value);
-    return;
-  }
-  const names = parent.items.map((item) => (isScalar(item.key) ? String(item.key.value) : ''));
-  const sorted = names.every((name, index) => index === 0 || names[index - 1]! <= name);
-  const at = sorted ? names.findIndex((name) => name > String(key)) : -1;
-  const pair = doc.createPair(key, value);
-  if (at < 0) parent.items.push(pair);
-  else parent.items.splice(at, 0, pair);
-}
-
-// A comment above the key of the pair at `keys`, so a reader of the manifest sees where the probe went.
-function commentKey(doc: Document, keys: Keys, comment: string): void {
-  const parent = doc.getIn(keys.slice(0, -1), true);
-  if (!isMap(parent)) return;
-  const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === keys.at(-1));
-  if (!pair || !isScalar(pair.key)) return;
-  const key = pair.key as Node;
-  key.commentBefore = key.commentBefore ? `${key.commentBefore}\n${comment}` : comment;
-}
-
-// Streams after the first start with `---`, so that their first document does not merge into the last one.
-function joinStreams(streams: readonly string[]): string {
-  return streams
-    .filter((stream) => stream.trim() !== '')
-    .map((stream, index) => {
-      if (index === 0 || /^(#.*\n|\s*\n)*---/.test(stream)) return stream;
-      return `---\n${stream}`;
-    })
-    .map((stream) => (stream.endsWith('\n') ? stream : `${stream}\n`))
-    .join('');
 }

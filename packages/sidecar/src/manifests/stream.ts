@@ -99,3 +99,15 @@ function sequencesIndented(text: string): boolean {
   }
   return true;
 }
+
+/** Joins streams; each after the first starts with `---`, so that its first document does not merge into the last. */
+export function joinStreams(streams: readonly string[]): string {
+  return streams
+    .filter((stream) => stream.trim() !== '')
+    .map((stream, index) => {
+      if (index === 0 || /^(#.*\n|\s*\n)*---/.test(stream)) return stream;
+      return `---\n${stream}`;
+    })
+    .map((stream) => (stream.endsWith('\n') ? stream : `${stream}\n`))
+    .join('');
+}
