@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { ConfigError, type ConfigProblem } from '../../errors.js';
-import { CONFIG_KEY, SIDECAR_DEFAULTS, SIDECAR_NAME } from '../sidecar.js';
+import { CONFIG_KEY } from '../sidecar.js';
 import { documentsOf, type Input } from '../stream.js';
 import {
   type Container,
@@ -16,6 +16,7 @@ import {
   workloadOf,
 } from '../workloads.js';
 import { configProblems } from './config-problems.js';
+import { sidecarOf } from './sidecar-of.js';
 
 /** Something with a place in a file: `lineOf` turns a path within it into a 1-based line. */
 export interface Placed {
@@ -210,60 +211,4 @@ function lineFinder(doc: Document, lines: LineCounter, base: Keys): (keys: Keys)
     }
     return offsetOf === undefined ? undefined : lines.linePos(offsetOf).line;
   };
-}
-
-// The pod's probekit container: named probekit, or running a probekit image; and the config it mounts.
-function sidecarOf(workload: WorkloadRef, configs: readonly LintConfig[]): Sidecar | undefined {
-  const spec = workload.spec;
-  for (const list of ['initContainers', 'containers'] as const) {
-    const index = (spec[list] ?? []).findIndex(
-      (container) => container.name === SIDECAR_NAME || /(^|\/)probekit(:|@|$)/.test(container.image ?? ''),
-    );
-    if (index < 0) continue;
-    const container = spec[list]![index]!;
-    const args = [...(container.command ?? []), ...(container.args ?? [])];
-    const flag = (names: readonly string[]) => {
-      for (let at = 0; at < args.length; at++) {
-        const arg = args[at]!;
-        for (const name of names) {
-          if (arg === name) return args[at + 1];
-          if (arg.startsWith(`${name}=`)) return arg.slice(name.length + 1);
-        }
-      }
-      return undefined;
-    };
-    const config = mountedConfig(workload, container, flag(['--config', '-c']), configs);
-    const server = isObject(config?.data['server']) ? config.data['server'] : {};
-    const portFlag = flag(['--port']);
-    const port =
-      portFlag !== undefined
-        ? Number(portFlag)
-        : typeof server['port'] === 'number'
-          ? server['port']
-          : SIDECAR_DEFAULTS.port;
-    const host = flag(['--host']) ?? (typeof server['host'] === 'string' ? server['host'] : undefined);
-    return { container, list, index, config, port, host };
-  }
-  return undefined;
-}
-
-// The ConfigMap behind the directory the config file lies in, looked up among the linted configs.
-function mountedConfig(
-  workload: WorkloadRef,
-  container: Container,
-  file: string | undefined,
-  configs: readonly LintConfig[],
-): LintConfig | undefined {
-  const path = file ?? `/etc/probekit/${CONFIG_KEY}`;
-  const mount = (container.volumeMounts ?? []).find(
-    (candidate) => candidate.mountPath && path.startsWith(`${candidate.mountPath.replace(/\/$/, '')}/`),
-  );
-  const volume = (workload.spec.volumes ?? []).find((candidate) => candidate['name'] === mount?.name);
-  const name = getIn(volume, ['configMap', 'name']);
-  if (typeof name !== 'string' || basename(path) !== CONFIG_KEY) return undefined;
-  return configs.find(
-    (config) =>
-      config.configMap?.name === name &&
-      (config.configMap.namespace ?? 'default') === (workload.namespace ?? 'default'),
-  );
 }
