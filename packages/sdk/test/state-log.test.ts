@@ -16,10 +16,14 @@ const TOKEN = 'state-log-token';
 const WARN = 40;
 const INFO = 30;
 
-async function until<T>(value: () => T | undefined | false, ms = 10_000): Promise<T> {
+async function until<T>(
+  value: () => T | undefined | false | Promise<T | undefined | false>,
+  ms = 10_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const got = value();
+    // Awaited: an async condition's promise is truthy whatever it will say.
+    const got = await value();
     if (got) return got;
     if (Date.now() > deadline) throw new Error(`not within ${ms} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
