@@ -7,7 +7,7 @@
 import { type Announced, changeEvents } from './changes.js';
 import { decide, type FleetStanding } from './fleet/decision.js';
 import type { FleetSummary } from './fleet/fleet.js';
-import { locallyFailing } from './fleet/local.js';
+import { fleetState, locallyFailing } from './fleet/local.js';
 import { remember } from './history.js';
 import { redact } from './redact.js';
 import { type Freshness, freshness, staleAt, staleView } from './staleness.js';
@@ -162,6 +162,7 @@ export class StatusStore {
   /** Records a finished run (or a reported result) and the threshold state it led to; emits `run`. */
   record(entry: CheckStatus, state: ThresholdState, outcome: Outcome, run: RunFacts): void {
     const finishedAt = Date.now();
+    const told = entry.check.scope === 'shared' ? fleetState(entry.view) : undefined;
     const output = outcome.output === undefined ? undefined : this.#redact(entry, outcome.output);
     const warning = outcome.warning === undefined ? undefined : this.#redact(entry, outcome.warning);
     const lastSuccessAt = outcome.ok ? finishedAt : entry.view.lastSuccessAt;
@@ -193,7 +194,10 @@ export class StatusStore {
       lateMs: run.lateMs ?? 0,
       ...(output !== undefined && { output }),
     });
-    if (state.condition !== entry.announced) this.#stateChanged();
+    // What /fleetz tells the peers is a state too: a first failure below the threshold must not wait for the
+    // details refresh, or a peer crossing its threshold meanwhile counts this member as passing (a 503 blip).
+    if (state.condition !== entry.announced || (told !== undefined && told !== fleetState(entry.view)))
+      this.#stateChanged();
     else this.#detailsChanged = true;
   }
 

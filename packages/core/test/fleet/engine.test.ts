@@ -97,6 +97,59 @@ describe('the fleet in the engine', () => {
     assert.equal(engine.fleet!.fleetz().member, 'me');
   });
 
+  // Peers ask as soon as they cross their threshold, a period after their first failure: a /fleetz still
+  // saying `pass` then (a snapshot kept up to 250 ms for its details) made them the odd one out of a shared
+  // outage — a 503 blip from a member the contract keeps ready.
+  it('/fleetz says a first failed run at once, below the threshold, and the next success too', async (t) => {
+    let down = false;
+    const engine = new Engine({
+      checks: [
+        {
+          name: 'db',
+          scope: 'shared',
+          periodSeconds: 0.05,
+          failureThreshold: 3,
+          check: () => {
+            if (down) throw new Error('refused');
+          },
+        },
+      ],
+      random: () => 0,
+    });
+    engines.push(engine);
+    engine.setFleet(resolveFleet({ member: 'me', peers: { static: ['p:1'] } }, { member: 'me' }), {
+      fetch: async () => undefined,
+    });
+    // What /fleetz says just after each run (the run event comes as the result is recorded).
+    const said: { result: string; fleetz: string | undefined; condition: string | undefined }[] = [];
+    engine.on('run', (run) => {
+      engine.snapshot(); // answers in between keep a snapshot fresh, as probes and peers do
+      setImmediate(() =>
+        said.push({
+          result: run.result,
+          fleetz: engine.fleet!.fleetz().checks['db'],
+          condition: engine.snapshot().byName.get('db')?.condition,
+        }),
+      );
+    });
+    engine.start();
+    t.after(() => engine.stop());
+    const runs = async (n: number) => {
+      const until = said.length + n;
+      while (said.length < until) await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+    await runs(2);
+    down = true;
+    await runs(2);
+    down = false;
+    await runs(2);
+    const firstFailure = said.findIndex((entry) => entry.result === 'failure');
+    assert.deepEqual(said[firstFailure], { result: 'failure', fleetz: 'fail', condition: 'passing' });
+    assert.deepEqual(said[firstFailure + 1], { result: 'failure', fleetz: 'fail', condition: 'passing' });
+    const firstSuccess = said.findIndex((entry, i) => i > firstFailure && entry.result === 'success');
+    assert.deepEqual(said[firstSuccess], { result: 'success', fleetz: 'pass', condition: 'passing' });
+  });
+
   it('only readiness, only shared checks, only towards warn: a local check fails as always', async () => {
     const { engine, readyz, peers, round } = member(3);
     engine.report('db', true);
