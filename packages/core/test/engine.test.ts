@@ -87,6 +87,44 @@ describe('engine', () => {
     assert.ok((runs[0]?.durationMs ?? 0) < 500);
   });
 
+  // The contract: a run that takes longer fails as `timeout`. Its timer cannot fire while the check holds the
+  // loop, and after a blocked loop node may fire a later timer (the check's own) before it.
+  it('counts a run that ended past its timeout as a timeout, however it ended', async (t) => {
+    const spin = (ms: number) => {
+      const end = performance.now() + ms;
+      while (performance.now() < end);
+    };
+    const slow: Record<string, CheckSpec['check']> = {
+      'sync-success': () => spin(150),
+      'async-success': async () => {
+        await null;
+        spin(150);
+      },
+      'sync-failure': () => {
+        spin(150);
+        throw new Error('refused, late');
+      },
+    };
+    const engine = new Engine({
+      random: noJitter,
+      checks: Object.entries(slow).map(([name, check]) => ({
+        name,
+        check,
+        periodSeconds: 10,
+        timeoutSeconds: 0.05,
+        failureThreshold: 1,
+      })),
+    });
+    t.after(() => engine.stop());
+    const runs = collect<RunRecord>(engine, 'run');
+    engine.start();
+    await until(() => runs.length === 3);
+    for (const run of runs) {
+      assert.deepEqual([run.result, run.output], ['timeout', 'timeout: no answer within 50ms'], run.check);
+      assert.ok(run.durationMs >= 150, `${run.check}: ${run.durationMs} ms`);
+    }
+  });
+
   it('never overlaps runs of one check, and caps concurrent runs globally', async (t) => {
     let running = 0;
     let peak = 0;
