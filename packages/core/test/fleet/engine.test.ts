@@ -134,15 +134,17 @@ describe('the fleet in the engine', () => {
     });
     engine.start();
     t.after(() => engine.stop());
-    const runs = async (n: number) => {
-      const until = said.length + n;
-      while (said.length < until) await new Promise((resolve) => setTimeout(resolve, 10));
+    // Counted by outcome, not by runs: a run already under way when `down` flips still ends as it began.
+    const seen = (result: string) => said.filter((entry) => entry.result === result).length;
+    const until = async (done: () => boolean) => {
+      while (!done()) await new Promise((resolve) => setTimeout(resolve, 10));
     };
-    await runs(2);
+    await until(() => seen('success') >= 2);
     down = true;
-    await runs(2);
+    await until(() => seen('failure') >= 2);
     down = false;
-    await runs(2);
+    const before = seen('success');
+    await until(() => seen('success') > before);
     const firstFailure = said.findIndex((entry) => entry.result === 'failure');
     assert.deepEqual(said[firstFailure], { result: 'failure', fleetz: 'fail', condition: 'passing' });
     assert.deepEqual(said[firstFailure + 1], { result: 'failure', fleetz: 'fail', condition: 'passing' });
