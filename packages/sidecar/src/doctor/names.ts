@@ -42,7 +42,8 @@ const WHY: Readonly<Record<string, string>> = {
 async function resolveWithin(lookup: Lookup, host: string, timeoutMs: number): Promise<string | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve(`no answer within ${timeoutMs / 1000}s`), timeoutMs).unref();
+    // Not unref()ed: the answer is awaited, and a lookup that holds no handle would otherwise end the process first.
+    timer = setTimeout(() => resolve(`no answer within ${timeoutMs / 1000}s`), timeoutMs);
   });
   const resolved = lookup(host).then(
     () => undefined,
