@@ -9,7 +9,7 @@ import type { Bar } from './lib/report.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SERVERS = join(ROOT, 'bench/servers');
-export const SIDECAR_CLI = join(ROOT, 'packages/sidecar/dist/cli.js');
+export const SIDECAR_CLI = join(ROOT, 'packages/sidecar/dist/bundle/cli.js');
 export const BLACKBOX = '/usr/bin/prometheus-blackbox-exporter';
 
 /** What a server needs from the run: the node binary measured, the dependency target, a folder for config files. */

@@ -78,8 +78,8 @@ if (args.includes('--render')) {
   write(JSON.parse(readFileSync(saved, 'utf8')) as Run);
   process.exit(0);
 }
-if (!existsSync(join(ROOT, 'packages/core/dist/index.js'))) {
-  console.error('packages are not built: run `npx tsc -b` (or `npm run build`) first');
+if (!existsSync(join(ROOT, 'packages/core/dist/bundle/index.js'))) {
+  console.error('packages are not built: run `npm run build` first');
   process.exit(2);
 }
 pinSelf(LOAD_CPU);

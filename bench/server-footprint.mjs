@@ -1,7 +1,7 @@
 // The sidecar's probe server, fastify or node:http: spawn → first /livez 200, and RSS 1 s after spawn, against a
 // bare node:http server, started in turn (rotated each round) on this machine. Medians of every round.
 //   node bench/server-footprint.mjs [ROUNDS] [label=path/to/cli.js]...
-// Without a cli, measures packages/sidecar/dist/cli.js as `sidecar`. Each sidecar serves three checks on loopback
+// Without a cli, measures packages/sidecar/dist/bundle/cli.js as `sidecar`. Each sidecar serves three checks on loopback
 // (tcp, http, exec), as a small pod would.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ const rounds = /^\d+$/.test(args[0] ?? '') ? Number(args.shift()) : 15;
 const clis =
   args.length > 0
     ? args
-    : [`sidecar=${new URL('../packages/sidecar/dist/cli.js', import.meta.url).pathname}`];
+    : [`sidecar=${new URL('../packages/sidecar/dist/bundle/cli.js', import.meta.url).pathname}`];
 
 // One target for every check: it answers HTTP, so a tcp check passes on it too.
 const target = createServer((_req, res) => res.end('ok'));

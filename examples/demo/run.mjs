@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { startDemoApp } from './app.mjs';
 
 const here = new URL('.', import.meta.url).pathname;
-const cli = join(here, '../../packages/sidecar/dist/cli.js');
+const cli = join(here, '../../packages/sidecar/dist/bundle/cli.js');
 if (!existsSync(cli)) {
   console.error('probekit is not built yet: run `npm run build` (npm ci does it), then `npm start` again.');
   process.exit(1);

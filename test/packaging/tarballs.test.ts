@@ -44,6 +44,28 @@ for (const name of PACKAGES) {
       assert.match(readFileSync(join(dir, 'README.md'), 'utf8'), new RegExp(`^# @probekit/${name}\\b`));
     });
 
+    it('ships every file its exports, main and bin name', () => {
+      const files = packed.get(name) ?? new Set<string>();
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        main?: string;
+        types?: string;
+        bin?: Record<string, string>;
+        exports: Record<string, string | Record<string, string>>;
+      };
+      const named = [
+        manifest.main,
+        manifest.types,
+        ...Object.values(manifest.bin ?? {}),
+        ...Object.values(manifest.exports).flatMap((entry) =>
+          typeof entry === 'string' ? [entry] : Object.values(entry),
+        ),
+      ].filter((path): path is string => path !== undefined);
+      const missing = named.map((path) => posix.normalize(path)).filter((path) => !files.has(path));
+      assert.deepEqual(missing, []);
+      // The bundled entry points, not tsc's per-file output, are what an importer loads.
+      assert.match(String(manifest.main), /^\.\/dist\/bundle\//);
+    });
+
     it('ships every source a map points at', () => {
       const files = packed.get(name) ?? new Set<string>();
       const maps = [...files].filter((file) => file.endsWith('.map'));

@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { after, before } from 'node:test';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
-export const CLI = join(ROOT, 'packages/sidecar/dist/cli.js');
+export const CLI = join(ROOT, 'packages/sidecar/dist/bundle/cli.js');
 
 export type LogLine = Record<string, unknown> & { msg: string; level: string };
 

@@ -302,6 +302,8 @@ describe('docker/Dockerfile, built and run without Docker', { timeout: 300_000 }
     assert.match(probe, /\$\{PROBEKIT_PORT\}/);
     assert.doesNotMatch(probe, /8099/, 'the port comes from PROBEKIT_PORT, not the command');
     assert.equal(runtime.env['PROBEKIT_PORT'], '8099');
+    // The image's heap flag reaches the process it starts (node refuses to start on a flag it does not know).
+    assert.equal(runtime.env['NODE_OPTIONS'], '--max-semi-space-size=1');
     assert.equal(runtime.expose, runtime.env['PROBEKIT_PORT']);
     const port = new URL(url).port;
     const check = (probePort: string) =>

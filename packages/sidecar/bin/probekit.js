@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // The installed `probekit` command: a committed file, so that npm links it even before dist/ is built.
-import '../dist/cli.js';
+import '../dist/bundle/cli.js';
