@@ -1,7 +1,6 @@
 // The one HTTP-agnostic answer: every adapter and the sidecar turn a request into (status, headers, body) here.
 // Answers are pure functions of a snapshot, cached per snapshot, so a probe request does no I/O and runs no check.
 // Here: the request, the cache, the checks an answer covers and the HTTP framing; the bodies are answer-body.ts's.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { type Body, type ParsedRequest, renderBody } from './answer-body.js';
 import { checkStatus, gates, kindState } from './state.js';
 import { STATUS_PATH, statusPage } from './status-page.js';
@@ -173,6 +172,8 @@ function detailsAllowed(
 ): boolean {
   if (typeof details === 'boolean') return details;
   const match = authorization?.match(/^Bearer\s+(.+)$/i);
+  // node:crypto on first use, not when core loads: an app that sets no token never pays for it.
+  const { createHash, timingSafeEqual } = process.getBuiltinModule('node:crypto');
   const given = createHash('sha256')
     .update(match?.[1]?.trim() ?? '')
     .digest();

@@ -1,7 +1,6 @@
 // Where an exec command writes: one end of a connected Unix socket pair, read here into one reused buffer.
 // Not a pipe: node allocates a fresh 64 KiB buffer for every read from a pipe, so a command printing 1 GB left
 // ~70 MiB of garbage in the RSS until V8 collected it; `onread` with a fixed buffer keeps the RSS flat (+0.5 MiB).
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +27,8 @@ export interface CommandOutput {
  * connect to an abstract socket, so the connection proves it is ours with a random token before it is used.
  */
 export function openCommandOutput(limit: number): Promise<CommandOutput> {
+  // node:crypto at the first exec run, not when core loads (an app with no exec check never loads it).
+  const { randomBytes, timingSafeEqual } = process.getBuiltinModule('node:crypto');
   return new Promise((resolve, reject) => {
     const token = randomBytes(TOKEN_BYTES);
     const name = `probekit-exec-${process.pid}-${token.toString('hex', 0, 6)}`;

@@ -1,5 +1,4 @@
 // The target shorthand of the CLI and of inline checks: tcp://h:p, http(s)://…, grpc://h:p[/service], exec:cmd arg…
-import { createHash } from 'node:crypto';
 import { InvalidCheckError } from '../errors.js';
 import { redact } from '../redact.js';
 import type { Prober } from '../types.js';
@@ -85,6 +84,8 @@ export function defaultCheckName(target: string): string {
     .replace(/[^a-z0-9.]+/g, '-')
     .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
   if (name.length <= 63) return name || 'check';
+  // node:crypto on first use (rare: a long target), not when core loads.
+  const { createHash } = process.getBuiltinModule('node:crypto');
   const hash = createHash('sha256').update(target).digest('hex').slice(0, 8);
   return `${name.slice(0, 54).replace(/[^a-z0-9]+$/, '')}-${hash}`;
 }
