@@ -28,6 +28,24 @@ function statusIn(check: CheckSnapshot, request: ParsedRequest): HealthStatus {
 }
 
 /**
+ * The body when it names no check: `ok`, or the bare failure (no lines asked for, or none shown to this requester);
+ * undefined when the body lists checks. answer.ts asks this first, so a plain probe never gathers the checks.
+ */
+export function bareBody(
+  segment: string,
+  status: HealthStatus,
+  request: ParsedRequest,
+  details: boolean,
+): Body | undefined {
+  if (request.json)
+    return details ? undefined : { status, type: request.json, text: JSON.stringify({ status }) };
+  if (details && (request.verbose || status === 'fail')) return undefined;
+  const text =
+    status === 'fail' ? (request.check !== undefined ? 'failed\n' : `${segment} check failed\n`) : 'ok';
+  return { status, type: 'text', text };
+}
+
+/**
  * The body of an answer over `checks` (those of its kind, or the one asked for alone) in the state decided for
  * them: health+json when asked for, else `ok` or the verbose lines; reasons only with `details`.
  */
@@ -40,15 +58,10 @@ export function renderBody(
   unmatched: readonly string[],
   excluded: ReadonlySet<string>,
 ): Body {
+  const bare = bareBody(segment, status, request, details);
+  if (bare) return bare;
   if (request.json) {
-    const text = details ? healthJson(checks, status, reason, request, excluded) : JSON.stringify({ status });
-    return { status, type: request.json, text };
-  }
-  const single = request.check !== undefined;
-  const showLines = details && (request.verbose || status === 'fail');
-  if (!showLines) {
-    const text = status === 'fail' ? (single ? 'failed\n' : `${segment} check failed\n`) : 'ok';
-    return { status, type: 'text', text };
+    return { status, type: request.json, text: healthJson(checks, status, reason, request, excluded) };
   }
   const lines = checks.map((check) =>
     excluded.has(check.name)

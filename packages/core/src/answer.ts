@@ -1,7 +1,7 @@
 // The one HTTP-agnostic answer: every adapter and the sidecar turn a request into (status, headers, body) here.
 // Answers are pure functions of a snapshot, cached per snapshot, so a probe request does no I/O and runs no check.
 // Here: the request, the cache, the checks an answer covers and the HTTP framing; the bodies are answer-body.ts's.
-import { type Body, type ParsedRequest, renderBody } from './answer-body.js';
+import { type Body, bareBody, type ParsedRequest, renderBody } from './answer-body.js';
 import { checkStatus, gates, kindState } from './state.js';
 import { STATUS_PATH, statusPage } from './status-page.js';
 import type { HealthStatus, ProbeKind, Snapshot } from './types.js';
@@ -181,6 +181,8 @@ function detailsAllowed(
   return timingSafeEqual(given, expected) && match !== null && match !== undefined;
 }
 
+const NONE: ReadonlySet<string> = new Set();
+
 function render(snapshot: Snapshot, request: ParsedRequest, details: boolean): Answer {
   const segment = PROBE_PATHS[request.kind];
   if (request.check !== undefined) {
@@ -190,22 +192,33 @@ function render(snapshot: Snapshot, request: ParsedRequest, details: boolean): A
       return { status: 404, headers: { ...ANSWER_HEADERS, 'content-type': TEXT }, body: message };
     }
     const alone = checkStatus(check, request.kind, true);
-    return framed(renderBody(segment, [check], { status: alone }, request, details, [], new Set()));
+    return framed(renderBody(segment, [check], { status: alone }, request, details, [], NONE));
   }
-  const excluded = new Set(request.exclude);
+  const excluded = request.exclude.length === 0 ? NONE : new Set(request.exclude);
+  // The snapshot already holds each kind's state, decided by the same kindState(); only an exclusion or /healthz
+  // (every kind together) needs it decided again.
+  const state =
+    excluded.size === 0 && request.kind !== 'all'
+      ? snapshot.probes[request.kind]
+      : kindState(snapshot.checks, request.kind, excluded);
+  const bare = bareBody(segment, state.status, request, details);
+  if (bare) return framed(bare);
   const members = snapshot.checks.filter((check) => gates(check, request.kind));
   const unmatched = request.exclude.filter((name) => !members.some((check) => check.name === name));
-  const state = kindState(snapshot.checks, request.kind, excluded);
   return framed(renderBody(segment, members, state, request, details, unmatched, excluded));
 }
 
+// Probekit's headers for each body type, built once: answers share them (an answer is never changed once made).
+const headersFor = (contentType: string) => Object.freeze({ ...ANSWER_HEADERS, 'content-type': contentType });
+const HEADERS: Readonly<Record<Body['type'], Readonly<Record<string, string>>>> = {
+  text: headersFor(CONTENT_TYPE.text),
+  json: headersFor(CONTENT_TYPE.json),
+  'health+json': headersFor(CONTENT_TYPE['health+json']),
+};
+
 // A body as HTTP: 503 when it fails, 200 otherwise (`warn` included), with probekit's headers.
 function framed(body: Body): Answer {
-  return {
-    status: HTTP_STATUS[body.status],
-    headers: { ...ANSWER_HEADERS, 'content-type': CONTENT_TYPE[body.type] },
-    body: body.text,
-  };
+  return { status: HTTP_STATUS[body.status], headers: HEADERS[body.type], body: body.text };
 }
 
 function isStatusPath(url: string): boolean {
