@@ -121,15 +121,20 @@ export function wireHeaders(reply: Answer): Readonly<Record<string, string | num
   return headers;
 }
 
-const caches = new WeakMap<Snapshot, Map<string, Answer | null>>();
+// The answers of the last snapshots answered from, newest first. A host answers from its engine's latest
+// snapshot, so two slots hold every hit (two engines in one process included); a WeakMap keyed by snapshot cost
+// more in garbage collection (its ephemerons) than rendering the answer did, once per state change.
+const CACHED_SNAPSHOTS = 2;
+const recent: { readonly snapshot: Snapshot; readonly answers: Map<string, Answer | null> }[] = [];
 
 function cacheOf(snapshot: Snapshot): Map<string, Answer | null> {
-  let cache = caches.get(snapshot);
-  if (!cache) {
-    cache = new Map();
-    caches.set(snapshot, cache);
-  }
-  return cache;
+  const index = recent.findIndex((entry) => entry.snapshot === snapshot);
+  if (index === 0) return recent[0]!.answers;
+  const entry =
+    index === -1 ? { snapshot, answers: new Map<string, Answer | null>() } : recent.splice(index, 1)[0]!;
+  recent.unshift(entry);
+  if (recent.length > CACHED_SNAPSHOTS) recent.pop();
+  return entry.answers;
 }
 
 function parse(url: string, accepted: '' | 'health+json' | 'json'): ParsedRequest | undefined {
