@@ -84,9 +84,14 @@ export async function hostApp(settings: Settings, env: Environment): Promise<Sec
   const rows = [bare, withSdk].map((server) => {
     const runs = results.get(server.id)!;
     if (runs.length === 0) return [server.label, unavailable(reason ?? 'not measured'), '', '', ''];
-    const bad = runs.reduce((sum, r) => sum + r.non200 + r.errors + r.unanswered, 0);
+    const count = (field: 'non200' | 'errors' | 'unanswered') => runs.reduce((sum, r) => sum + r[field], 0);
+    const bad = [
+      [count('non200'), 'non-200'],
+      [count('errors'), 'closed with a request in flight'],
+      [count('unanswered'), 'never sent (no connection free)'],
+    ].filter(([n]) => Number(n) > 0);
     return [
-      server.label + (bad > 0 ? ` ⚠ ${bad} non-200, errors or unanswered` : ''),
+      server.label + (bad.length > 0 ? ` ⚠ ${bad.map(([n, what]) => `${n} ${what}`).join(', ')}` : ''),
       fmtSpread(spread(runs.map((r) => r.rps))),
       fmtSpread(spread(runs.map((r) => r.p50Ms)), 3),
       fmtSpread(spread(runs.map((r) => r.p99Ms)), 3),
