@@ -22,7 +22,7 @@ let errors = 0;
 function connection() {
   open++;
   const socket = net.connect({ host: spec.host, port: spec.port, noDelay: true });
-  const conn = { socket, due: 0, measured: false, text: '' };
+  const conn = { socket, due: 0, measured: false, text: '', idleSince: 0 };
   socket.setEncoding('latin1');
   socket.on('connect', () => release(conn));
   socket.on('data', (chunk) => {
@@ -64,6 +64,7 @@ function responseEnd(text) {
 
 function release(conn) {
   conn.due = 0;
+  conn.idleSince = performance.now();
   const due = waiting.shift();
   if (due === undefined) idle.push(conn);
   else send(conn, due);
@@ -75,8 +76,21 @@ function send(conn, due) {
   conn.socket.write(request);
 }
 
+// A connection idle this long is closed rather than reused, as undici does (its keepAliveTimeout, 4 s): node's
+// server closes one idle for 5 s (+1 s of buffer on Node 24), and a request written as it does is lost — a race
+// of HTTP/1.1 keep-alive that a client must avoid, not the server's fault (it cost the SDK app 1-7 requests in 80,000).
+const IDLE_LIMIT_MS = 4000;
+
+function takeIdle() {
+  for (let conn = idle.pop(); conn; conn = idle.pop()) {
+    if (performance.now() - conn.idleSince < IDLE_LIMIT_MS) return conn;
+    conn.socket.destroy();
+  }
+  return undefined;
+}
+
 function dispatch(due) {
-  const conn = idle.pop();
+  const conn = takeIdle();
   if (conn) send(conn, due);
   else {
     waiting.push(due);
