@@ -7,14 +7,14 @@
 # Needs a built tree (npm ci), wrk, curl and taskset.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-which=${1:?usage: warmup-windows.sh sidecar [PERIOD_SECONDS] | fastify | node}
+server=${1:?usage: warmup-windows.sh sidecar [PERIOD_SECONDS] | fastify | node}
 port=18199 target_port=18198
 work=$(mktemp -d)
 pids=() # disowned as started: killing them at exit prints no job notices
 cleanup() { kill -9 "${pids[@]}" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-case $which in
+case $server in
   sidecar)
     # The target exits at the end of its stdin: a FIFO this script holds open, closed when it exits.
     mkfifo "$work/stdin"
@@ -31,13 +31,13 @@ case $which in
     ;;
   fastify) taskset -c 0 node bench/servers/fastify-ok.mjs "$port" >/dev/null 2>&1 & pids+=($!); disown; path=/ok ;;
   node) taskset -c 0 node bench/servers/app.cjs "$port" 0 >/dev/null 2>&1 & pids+=($!); disown; path=/ok ;;
-  *) echo "unknown server: $which" >&2; exit 2 ;;
+  *) echo "unknown server: $server" >&2; exit 2 ;;
 esac
 
 for _ in $(seq 400); do curl -fs "http://127.0.0.1:$port$path" >/dev/null && break; sleep 0.05; done
-curl -fs "http://127.0.0.1:$port$path" >/dev/null || { echo "$which never answered 200 on $path" >&2; exit 1; }
+curl -fs "http://127.0.0.1:$port$path" >/dev/null || { echo "$server never answered 200 on $path" >&2; exit 1; }
 windows=()
 for _ in 1 2 3 4 5 6; do
   windows+=("$(taskset -c 1 wrk -t1 -c32 -d3s --latency "http://127.0.0.1:$port$path" | awk '/ 99%/ { print $2 }')")
 done
-echo "$which ${2:-} p99 per 3 s window from the first 200: ${windows[*]}"
+echo "$server ${2:-} p99 per 3 s window from the first 200: ${windows[*]}"

@@ -85,13 +85,17 @@ export async function hostApp(settings: Settings, env: Environment): Promise<Sec
     const runs = results.get(server.id)!;
     if (runs.length === 0) return [server.label, unavailable(reason ?? 'not measured'), '', '', ''];
     const count = (field: 'non200' | 'errors' | 'unanswered') => runs.reduce((sum, r) => sum + r[field], 0);
-    const bad = [
-      [count('non200'), 'non-200'],
-      [count('errors'), 'closed with a request in flight'],
-      [count('unanswered'), 'never sent (no connection free)'],
-    ].filter(([n]) => Number(n) > 0);
+    const lost = (
+      [
+        ['non-200', count('non200')],
+        ['closed with a request in flight', count('errors')],
+        ['never sent (no connection free)', count('unanswered')],
+      ] as const
+    )
+      .filter(([, n]) => n > 0)
+      .map(([what, n]) => `${n} ${what}`);
     return [
-      server.label + (bad.length > 0 ? ` ⚠ ${bad.map(([n, what]) => `${n} ${what}`).join(', ')}` : ''),
+      server.label + (lost.length > 0 ? ` ⚠ ${lost.join(', ')}` : ''),
       fmtSpread(spread(runs.map((r) => r.rps))),
       fmtSpread(spread(runs.map((r) => r.p50Ms)), 3),
       fmtSpread(spread(runs.map((r) => r.p99Ms)), 3),

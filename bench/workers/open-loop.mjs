@@ -84,6 +84,9 @@ const IDLE_LIMIT_MS = 4000;
 function takeIdle() {
   for (let conn = idle.pop(); conn; conn = idle.pop()) {
     if (performance.now() - conn.idleSince < IDLE_LIMIT_MS) return conn;
+    // Counted out now, so that dispatch() may open its replacement at once; its close is then no one's business.
+    conn.socket.removeAllListeners('close');
+    open--;
     conn.socket.destroy();
   }
   return undefined;
